@@ -1,0 +1,1 @@
+export { versionInfo, type VersionInfo } from './version-info';
