@@ -1,0 +1,172 @@
+import type {
+  AppConfig,
+  AppConfigStore,
+  Datastore,
+  EmailChangeStore,
+  EnrollSecret,
+  EnrollSecretInput,
+  EnrollSecretStore,
+  Invite,
+  InviteStore,
+  Label,
+  LabelStore,
+  ListOptions,
+  MigrationStatus,
+  NewInvite,
+  NewUser,
+  OptionsSpec,
+  OsqueryOptionsStore,
+  PasswordResetRequest,
+  PasswordResetStore,
+  Session,
+  SessionStore,
+  User,
+  UserStore,
+} from '../internal/fleet';
+
+/** One implementation per resource port; an adapter is these plus its lifecycle. */
+export interface DatastoreParts {
+  users: UserStore;
+  sessions: SessionStore;
+  invites: InviteStore;
+  passwordResets: PasswordResetStore;
+  emailChanges: EmailChangeStore;
+  appConfig: AppConfigStore;
+  enrollSecrets: EnrollSecretStore;
+  osqueryOptions: OsqueryOptionsStore;
+  labels: LabelStore;
+}
+
+/**
+ * Presents per-resource stores as the one `Datastore` union, so each adapter keeps one
+ * small file per resource and only implements the lifecycle here.
+ */
+export abstract class ComposedDatastore implements Datastore {
+  abstract readonly kind: string;
+  abstract prepare(): Promise<void>;
+  abstract migrationStatus(): Promise<MigrationStatus>;
+  abstract healthCheck(): Promise<void>;
+  abstract close(): Promise<void>;
+
+  protected constructor(private readonly parts: DatastoreParts) {}
+
+  // Users
+  newUser(user: NewUser): Promise<User> {
+    return this.parts.users.newUser(user);
+  }
+  user(id: number): Promise<User> {
+    return this.parts.users.user(id);
+  }
+  userByEmail(email: string): Promise<User | null> {
+    return this.parts.users.userByEmail(email);
+  }
+  userByUsername(username: string): Promise<User | null> {
+    return this.parts.users.userByUsername(username);
+  }
+  listUsers(opts: ListOptions): Promise<User[]> {
+    return this.parts.users.listUsers(opts);
+  }
+  countUsers(): Promise<number> {
+    return this.parts.users.countUsers();
+  }
+  saveUser(user: User): Promise<User> {
+    return this.parts.users.saveUser(user);
+  }
+
+  // Sessions
+  newSession(userId: number, keyHash: string): Promise<Session> {
+    return this.parts.sessions.newSession(userId, keyHash);
+  }
+  sessionByKeyHash(keyHash: string): Promise<Session | null> {
+    return this.parts.sessions.sessionByKeyHash(keyHash);
+  }
+  session(id: number): Promise<Session> {
+    return this.parts.sessions.session(id);
+  }
+  listSessionsForUser(userId: number): Promise<Session[]> {
+    return this.parts.sessions.listSessionsForUser(userId);
+  }
+  markSessionAccessed(id: number, at: Date): Promise<void> {
+    return this.parts.sessions.markSessionAccessed(id, at);
+  }
+  destroySession(id: number): Promise<void> {
+    return this.parts.sessions.destroySession(id);
+  }
+  destroyAllSessionsForUser(userId: number): Promise<void> {
+    return this.parts.sessions.destroyAllSessionsForUser(userId);
+  }
+
+  // Invites
+  newInvite(invite: NewInvite): Promise<Invite> {
+    return this.parts.invites.newInvite(invite);
+  }
+  listInvites(opts: ListOptions): Promise<Invite[]> {
+    return this.parts.invites.listInvites(opts);
+  }
+  invite(id: number): Promise<Invite> {
+    return this.parts.invites.invite(id);
+  }
+  inviteByTokenHash(tokenHash: string): Promise<Invite | null> {
+    return this.parts.invites.inviteByTokenHash(tokenHash);
+  }
+  inviteByEmail(email: string): Promise<Invite | null> {
+    return this.parts.invites.inviteByEmail(email);
+  }
+  deleteInvite(id: number): Promise<void> {
+    return this.parts.invites.deleteInvite(id);
+  }
+
+  // Password resets
+  newPasswordResetRequest(userId: number, tokenHash: string, expiresAt: Date): Promise<PasswordResetRequest> {
+    return this.parts.passwordResets.newPasswordResetRequest(userId, tokenHash, expiresAt);
+  }
+  passwordResetByTokenHash(tokenHash: string): Promise<PasswordResetRequest | null> {
+    return this.parts.passwordResets.passwordResetByTokenHash(tokenHash);
+  }
+  deletePasswordResetsForUser(userId: number): Promise<void> {
+    return this.parts.passwordResets.deletePasswordResetsForUser(userId);
+  }
+
+  // Email changes
+  newPendingEmailChange(userId: number, newEmail: string, tokenHash: string): Promise<void> {
+    return this.parts.emailChanges.newPendingEmailChange(userId, newEmail, tokenHash);
+  }
+  confirmPendingEmailChange(userId: number, tokenHash: string): Promise<string> {
+    return this.parts.emailChanges.confirmPendingEmailChange(userId, tokenHash);
+  }
+
+  // App config
+  appConfig(): Promise<AppConfig> {
+    return this.parts.appConfig.appConfig();
+  }
+  saveAppConfig(config: AppConfig): Promise<void> {
+    return this.parts.appConfig.saveAppConfig(config);
+  }
+
+  // Enroll secrets
+  enrollSecrets(): Promise<EnrollSecret[]> {
+    return this.parts.enrollSecrets.enrollSecrets();
+  }
+  applyEnrollSecrets(secrets: EnrollSecretInput[]): Promise<void> {
+    return this.parts.enrollSecrets.applyEnrollSecrets(secrets);
+  }
+  activeEnrollSecretName(secret: string): Promise<string | null> {
+    return this.parts.enrollSecrets.activeEnrollSecretName(secret);
+  }
+
+  // Osquery options
+  osqueryOptions(): Promise<OptionsSpec> {
+    return this.parts.osqueryOptions.osqueryOptions();
+  }
+  applyOsqueryOptions(spec: OptionsSpec): Promise<void> {
+    return this.parts.osqueryOptions.applyOsqueryOptions(spec);
+  }
+
+  // Labels
+  ensureBuiltinLabels(): Promise<void> {
+    return this.parts.labels.ensureBuiltinLabels();
+  }
+  listLabels(): Promise<Label[]> {
+    return this.parts.labels.listLabels();
+  }
+}

@@ -1,0 +1,1 @@
+export { EmbeddedDatastore, type EmbeddedDatastoreOptions } from './embedded-datastore';

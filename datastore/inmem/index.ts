@@ -1,0 +1,1 @@
+export { InmemDatastore } from './inmem-datastore';

@@ -1,0 +1,45 @@
+import type { MigrationStatus } from '../../internal/fleet';
+import { ComposedDatastore } from '../composed-datastore';
+import { InmemAppConfigStore } from './app-config.store';
+import { InmemEmailChangeStore } from './email-changes.store';
+import { InmemEnrollSecretStore } from './enroll-secrets.store';
+import { InmemInviteStore } from './invites.store';
+import { InmemLabelStore } from './labels.store';
+import { InmemOsqueryOptionsStore } from './osquery-options.store';
+import { InmemPasswordResetStore } from './password-resets.store';
+import { InmemSessionStore } from './sessions.store';
+import { InmemTables } from './tables';
+import { InmemUserStore } from './users.store';
+
+/** Everything in Maps; nothing persists. Same semantics as the Postgres adapter. */
+export class InmemDatastore extends ComposedDatastore {
+  readonly kind = 'inmem';
+
+  constructor() {
+    const tables = new InmemTables();
+    const users = new InmemUserStore(tables);
+    super({
+      users,
+      sessions: new InmemSessionStore(tables),
+      invites: new InmemInviteStore(tables),
+      passwordResets: new InmemPasswordResetStore(tables),
+      emailChanges: new InmemEmailChangeStore(tables, users),
+      appConfig: new InmemAppConfigStore(tables),
+      enrollSecrets: new InmemEnrollSecretStore(tables),
+      osqueryOptions: new InmemOsqueryOptionsStore(tables),
+      labels: new InmemLabelStore(tables),
+    });
+  }
+
+  async prepare(): Promise<void> {
+    await this.ensureBuiltinLabels();
+  }
+
+  async migrationStatus(): Promise<MigrationStatus> {
+    return { pending: [], unknown: [] };
+  }
+
+  async healthCheck(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,65 @@
+import type {
+  AppConfig,
+  EnrollSecret,
+  Invite,
+  Label,
+  OptionsSpec,
+  PasswordResetRequest,
+  PendingEmailChange,
+  Session,
+  User,
+} from '../../internal/fleet';
+import { FIRST_LABEL_ID } from '../../internal/fleet';
+
+/** Auto-increment id source, like a database sequence. */
+export class Sequence {
+  constructor(private next = 1) {}
+  nextId(): number {
+    return this.next++;
+  }
+}
+
+/** All in-memory state, shared by the per-resource stores (some cross resources). */
+export class InmemTables {
+  readonly users = new Map<number, User>();
+  readonly userIds = new Sequence();
+  readonly sessions = new Map<number, Session>();
+  readonly sessionIds = new Sequence();
+  readonly invites = new Map<number, Invite>();
+  readonly inviteIds = new Sequence();
+  readonly passwordResets = new Map<number, PasswordResetRequest>();
+  readonly passwordResetIds = new Sequence();
+  /** Keyed by user id: a user has at most one pending change. */
+  readonly emailChanges = new Map<number, PendingEmailChange>();
+  readonly emailChangeIds = new Sequence();
+  readonly enrollSecrets = new Map<string, EnrollSecret>();
+  readonly labels = new Map<number, Label>();
+  readonly labelIds = new Sequence(FIRST_LABEL_ID);
+  appConfig: AppConfig | null = null;
+  osqueryOptions: OptionsSpec | null = null;
+}
+
+/**
+ * Deep copy of plain data (objects, arrays, Dates), so callers never share objects with
+ * the stored state. Not structuredClone: it builds Dates of the host realm, which fail
+ * `instanceof Date` inside Jest's VM.
+ */
+export function copy<T>(value: T): T {
+  return copyValue(value) as T;
+}
+
+function copyValue(value: unknown): unknown {
+  if (value instanceof Date) return new Date(value.getTime());
+  if (Array.isArray(value)) return value.map(copyValue);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) out[key] = copyValue(v);
+    return out;
+  }
+  return value;
+}
+
+/** Case-insensitive equality, matching Postgres' unique `lower(...)` indexes. */
+export function sameFolded(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}

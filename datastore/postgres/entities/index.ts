@@ -1,0 +1,36 @@
+// Decorator metadata for TypeORM, before any entity class is declared.
+import 'reflect-metadata';
+import { AppConfigEntity } from './app-config.entity';
+import { EmailChangeEntity } from './email-change.entity';
+import { EnrollSecretEntity } from './enroll-secret.entity';
+import { InviteEntity } from './invite.entity';
+import { LabelEntity } from './label.entity';
+import { OsqueryOptionsEntity } from './osquery-options.entity';
+import { PasswordResetEntity } from './password-reset.entity';
+import { SessionEntity } from './session.entity';
+import { UserEntity } from './user.entity';
+
+export {
+  AppConfigEntity,
+  EmailChangeEntity,
+  EnrollSecretEntity,
+  InviteEntity,
+  LabelEntity,
+  OsqueryOptionsEntity,
+  PasswordResetEntity,
+  SessionEntity,
+  UserEntity,
+};
+
+/** Every entity, for the DataSource (the server's and ormconfig.ts's). */
+export const ENTITIES = [
+  UserEntity,
+  SessionEntity,
+  InviteEntity,
+  PasswordResetEntity,
+  EmailChangeEntity,
+  AppConfigEntity,
+  OsqueryOptionsEntity,
+  EnrollSecretEntity,
+  LabelEntity,
+];

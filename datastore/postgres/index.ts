@@ -1,0 +1,4 @@
+export { PostgresDatastore, type PostgresDatastoreOptions } from './postgres-datastore';
+export { dataSourceOptions } from './data-source-options';
+export { ENTITIES } from './entities';
+export { MIGRATIONS } from './migrations';
