@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { pgliteWorkerPath } from './worker-path';
@@ -20,7 +20,11 @@ export interface PgliteServerOptions {
   timeoutMs?: number;
 }
 
-type WorkerMessage = { type: 'ready'; port: number } | { type: 'stopped' } | { type: 'error'; message: string };
+type WorkerMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'initialized' }
+  | { type: 'stopped' }
+  | { type: 'error'; message: string };
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -28,6 +32,7 @@ export async function startPgliteServer(opts: PgliteServerOptions): Promise<Pgli
   const dir = path.resolve(opts.dir);
   mkdirSync(dir, { recursive: true });
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) await initializeDataDir(dir, timeoutMs);
   const worker = new Worker(pgliteWorkerPath(), {
     workerData: { dir, maxConnections: opts.maxConnections ?? 4 },
   });
@@ -38,6 +43,20 @@ export async function startPgliteServer(opts: PgliteServerOptions): Promise<Pgli
   } catch (err) {
     await worker.terminate();
     throw err;
+  }
+}
+
+/**
+ * Creates a new data directory in a worker that then exits: initdb leaves PGlite's wasm
+ * heap at ~800 MB, which only ending that worker gives back (measured: 837 MB idle after a
+ * first boot served from the same worker, vs ~370 MB after a restart).
+ */
+async function initializeDataDir(dir: string, timeoutMs: number): Promise<void> {
+  const worker = new Worker(pgliteWorkerPath(), { workerData: { dir, initOnly: true } });
+  try {
+    await nextMessage(worker, 'initialized', timeoutMs, 'PGlite initdb');
+  } finally {
+    await worker.terminate();
   }
 }
 

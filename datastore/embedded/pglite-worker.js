@@ -5,7 +5,8 @@
 // VM cannot host PGlite's dynamic imports) and from dist/.
 //
 // Protocol with the parent: workerData = { dir, maxConnections };
-// the worker posts { type: 'ready', port } or { type: 'error', message };
+// the worker posts { type: 'ready', port } (or, with initOnly, { type: 'initialized' })
+// or { type: 'error', message };
 // the parent posts { type: 'stop' } and gets { type: 'stopped' } once data is flushed.
 const { parentPort, workerData } = require('node:worker_threads');
 const { PGlite } = require('@electric-sql/pglite');
@@ -16,6 +17,13 @@ let server;
 
 async function start() {
   db = await PGlite.create({ dataDir: workerData.dir });
+  if (workerData.initOnly) {
+    // First boot only: initdb grows the WebAssembly heap to several hundred MB and a
+    // wasm heap never shrinks, so the parent runs it in a throw-away worker.
+    await db.close();
+    parentPort.postMessage({ type: 'initialized' });
+    return;
+  }
   server = new PGLiteSocketServer({
     db,
     host: '127.0.0.1',

@@ -33,6 +33,16 @@ export class LazyDataSource {
   /** Destroys the DataSource (if it was opened) and releases what backs it. Idempotent. */
   async destroy(): Promise<void> {
     this.closed = true;
+    await this.release();
+  }
+
+  /** Closes what is open now; the next use opens afresh. */
+  async recycle(): Promise<void> {
+    if (this.closed) return;
+    await this.release();
+  }
+
+  private async release(): Promise<void> {
     const opening = this.opening;
     this.opening = undefined;
     if (!opening) return;
