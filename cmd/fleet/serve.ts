@@ -1,0 +1,58 @@
+import { buildContainer, resolveServices } from './container';
+import { listen } from './listen';
+import { openDatastore, readyDatastore } from './open-datastore';
+import type { FleetConfig } from '../../internal/config/config';
+import type { Logger } from '../../internal/logging';
+import { createMetrics } from '../../internal/metrics';
+import { createApp } from '../../transport/http/app';
+
+export interface Server {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the store, wires the services and starts listening. */
+export async function startServer(config: FleetConfig, logger: Logger): Promise<Server> {
+  const started = Date.now();
+  const datastore = openDatastore(config);
+  try {
+    await readyDatastore(datastore);
+  } catch (err) {
+    await datastore.close().catch(() => undefined);
+    throw err;
+  }
+  const container = buildContainer({
+    config,
+    datastore,
+    logger,
+    tls: { enabled: config.server.tls, certPath: config.server.cert },
+  });
+  const services = resolveServices(container);
+  const app = createApp({
+    config,
+    logger,
+    metrics: createMetrics(),
+    services,
+    health: [{ name: 'datastore', check: () => datastore.healthCheck() }],
+  });
+  const listening = await listen(config, app);
+  logger.info('fleet server ready', { url: listening.url, datastore: datastore.kind, startup_ms: Date.now() - started });
+  if (!config.logging.disable_banner) {
+    process.stdout.write(`Fleet is listening on ${listening.url} (datastore: ${datastore.kind})\n`);
+    if (await services.setup.setupRequired()) {
+      process.stdout.write(
+        'No users yet. Run first-time setup, for example:\n' +
+          `  curl -s -X POST ${listening.url}/api/v1/setup -H 'Content-Type: application/json' \\\n` +
+          `    -d '{"admin":{"username":"admin","email":"admin@example.com","password":"<a password with a digit and a symbol>","admin":true},` +
+          `"org_info":{"org_name":"My Org"},"kolide_server_url":"https://<this server's public address>"}'\n`,
+      );
+    }
+  }
+  return {
+    url: listening.url,
+    async close() {
+      await listening.close();
+      await datastore.close();
+    },
+  };
+}

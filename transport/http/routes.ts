@@ -1,0 +1,24 @@
+import { accountRoutes } from './account.routes';
+import { appConfigRoutes } from './app-config.routes';
+import { enrollSecretRoutes } from './enroll-secrets.routes';
+import { inviteRoutes } from './invites.routes';
+import { osqueryOptionsRoutes } from './osquery-options.routes';
+import type { RouteDef } from './route';
+import type { Services } from './services';
+import { sessionRoutes } from './sessions.routes';
+import { ssoRoutes } from './sso.routes';
+import { userRoutes } from './users.routes';
+
+/** Every API route, from each resource's routes file. */
+export function apiRoutes(services: Services): RouteDef[] {
+  return [
+    ...sessionRoutes(services),
+    ...accountRoutes(services),
+    ...userRoutes(services),
+    ...inviteRoutes(services),
+    ...ssoRoutes(services),
+    ...appConfigRoutes(services),
+    ...enrollSecretRoutes(services),
+    ...osqueryOptionsRoutes(services),
+  ];
+}
