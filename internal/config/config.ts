@@ -5,6 +5,9 @@
  */
 export type DatastoreKind = 'embedded' | 'inmem' | 'postgres';
 
+/** Where osquery result/status log lines go (Fleet's osquery.*_log_plugin). */
+export type OsqueryLogPlugin = 'filesystem' | 'stdout';
+
 export interface FleetConfig {
   datastore: DatastoreKind;
   postgres: { url: string; pool_size: number };
@@ -42,6 +45,24 @@ export interface FleetConfig {
     host_identifier: string;
     detail_update_interval_seconds: number;
     label_update_interval_seconds: number;
+    status_log_plugin: OsqueryLogPlugin;
+    result_log_plugin: OsqueryLogPlugin;
+  };
+  /** The filesystem log plugin (Fleet's filesystem.* keys, plus our rotation limits). */
+  filesystem: {
+    status_log_file: string;
+    result_log_file: string;
+    enable_log_rotation: boolean;
+    enable_log_compression: boolean;
+    /** Rotate when a file would grow past this many MiB. */
+    max_size_mb: number;
+    /** Rotated files kept (<file>.1 … <file>.N). */
+    max_backups: number;
+    /**
+     * Extra time to gather concurrent /log requests into one fsync, in seconds.
+     * 0 = no wait: lines arriving during an fsync already share the next one.
+     */
+    flush_interval_seconds: number;
   };
 }
 
@@ -71,6 +92,17 @@ export function defaultConfig(): FleetConfig {
       host_identifier: 'provided',
       detail_update_interval_seconds: 3600,
       label_update_interval_seconds: 3600,
+      status_log_plugin: 'filesystem',
+      result_log_plugin: 'filesystem',
+    },
+    filesystem: {
+      status_log_file: '/tmp/osquery_status',
+      result_log_file: '/tmp/osquery_result',
+      enable_log_rotation: false,
+      enable_log_compression: false,
+      max_size_mb: 500,
+      max_backups: 3,
+      flush_interval_seconds: 0,
     },
   };
 }

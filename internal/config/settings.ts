@@ -3,7 +3,7 @@
  * names and command-line flags are all derived from `key` (see names.ts), so adding a
  * setting here is the only step needed to expose it everywhere.
  */
-import type { DatastoreKind } from './config';
+import type { DatastoreKind, OsqueryLogPlugin } from './config';
 import type { FieldPath, ValueAt } from './field-path';
 
 export type SettingKind = 'string' | 'int' | 'bool' | 'duration' | 'enum';
@@ -53,6 +53,29 @@ void everyKindListed;
 
 /** Osquery's --host_identifier choices, as Fleet 3.x accepts them. */
 export const HOST_IDENTIFIERS = ['provided', 'instance', 'uuid', 'hostname'] as const;
+
+export const OSQUERY_LOG_PLUGINS = ['filesystem', 'stdout'] as const satisfies readonly OsqueryLogPlugin[];
+// Fleet's other plugins, named in the error so an operator knows they are not supported here.
+const UNSUPPORTED_LOG_PLUGINS = ['firehose', 'kinesis', 'pubsub', 'lambda'];
+
+function logPluginSpec(key: string, which: string): Spec<'osquery.status_log_plugin'> {
+  return {
+    key,
+    // A 'string' kind (not 'enum') so Fleet's "" can be accepted and read as filesystem.
+    kind: 'string',
+    choices: OSQUERY_LOG_PLUGINS,
+    normalize: (v) => v.trim().toLowerCase() || 'filesystem',
+    check: (v) => {
+      const name = v.trim().toLowerCase();
+      if (name === '' || (OSQUERY_LOG_PLUGINS as readonly string[]).includes(name)) return undefined;
+      const hint = UNSUPPORTED_LOG_PLUGINS.includes(name) ? ' (Fleet\'s other plugins are not supported)' : '';
+      return `expected one of ${OSQUERY_LOG_PLUGINS.join(', ')}${hint}`;
+    },
+    description: `Where osquery ${which} logs go: filesystem or stdout`,
+  };
+}
+
+const nonEmptyPath = (v: string): string | undefined => (v.trim() === '' ? 'must not be empty' : undefined);
 
 export const SETTINGS: readonly Setting[] = [
   setting('datastore', {
@@ -132,6 +155,49 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'duration',
     min: 1,
     description: 'How often label queries are re-run (Go duration or seconds)',
+  }),
+  setting('osquery.status_log_plugin', logPluginSpec('osquery.status_log_plugin', 'status')),
+  setting('osquery.result_log_plugin', logPluginSpec('osquery.result_log_plugin', 'result')),
+  setting('filesystem.status_log_file', {
+    key: 'filesystem.status_log_file',
+    kind: 'string',
+    check: nonEmptyPath,
+    description: 'File osquery status logs are appended to (filesystem plugin)',
+  }),
+  setting('filesystem.result_log_file', {
+    key: 'filesystem.result_log_file',
+    kind: 'string',
+    check: nonEmptyPath,
+    description: 'File osquery result logs are appended to (filesystem plugin)',
+  }),
+  setting('filesystem.enable_log_rotation', {
+    key: 'filesystem.enable_log_rotation',
+    kind: 'bool',
+    description: 'Rotate the log files by size and on SIGHUP',
+  }),
+  setting('filesystem.enable_log_compression', {
+    key: 'filesystem.enable_log_compression',
+    kind: 'bool',
+    description: 'Gzip rotated log files (needs rotation)',
+  }),
+  setting('filesystem.max_size_mb', {
+    key: 'filesystem.max_size_mb',
+    kind: 'int',
+    min: 1,
+    description: 'Rotate a log file before it grows past this many MiB',
+  }),
+  setting('filesystem.max_backups', {
+    key: 'filesystem.max_backups',
+    kind: 'int',
+    min: 1,
+    description: 'Rotated log files kept per log (<file>.1 … <file>.N)',
+  }),
+  setting('filesystem.flush_interval_seconds', {
+    key: 'filesystem.flush_interval',
+    kind: 'duration',
+    min: 0,
+    max: 60,
+    description: 'Extra wait to batch log writes into one fsync (Go duration or seconds); 0 batches only what arrives during an fsync',
   }),
 ];
 

@@ -86,7 +86,7 @@ redis: {address: "cache:6379"}
     expect(config.server).toMatchObject({ tls: true, cert: '/c.pem', key: '/k.pem', max_body_bytes: 2048 });
     expect(config.session).toEqual({ duration_seconds: 2160 * 3600, key_size: 64 });
     expect(config.app.invite_token_validity_seconds).toBe(120 * 3600);
-    expect(config.osquery).toEqual({ host_identifier: 'uuid', detail_update_interval_seconds: 1800, label_update_interval_seconds: 90 });
+    expect(config.osquery).toMatchObject({ host_identifier: 'uuid', detail_update_interval_seconds: 1800, label_update_interval_seconds: 90 });
     expect(config.redis.url).toBe('redis://cache:6379');
   });
 
