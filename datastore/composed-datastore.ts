@@ -6,13 +6,22 @@ import type {
   EnrollSecret,
   EnrollSecretInput,
   EnrollSecretStore,
+  EnrollInput,
+  EnrollResult,
+  Host,
+  HostListOptions,
+  HostStatusSummary,
+  HostStore,
+  HostUpdate,
   Invite,
   InviteStore,
   Label,
+  LabelSpecInput,
   LabelStore,
   ListOptions,
   MigrationStatus,
   NewInvite,
+  NewLabel,
   NewUser,
   OptionsSpec,
   OsqueryOptionsStore,
@@ -35,6 +44,7 @@ export interface DatastoreParts {
   enrollSecrets: EnrollSecretStore;
   osqueryOptions: OsqueryOptionsStore;
   labels: LabelStore;
+  hosts: HostStore;
 }
 
 /**
@@ -166,7 +176,69 @@ export abstract class ComposedDatastore implements Datastore {
   ensureBuiltinLabels(): Promise<void> {
     return this.parts.labels.ensureBuiltinLabels();
   }
-  listLabels(): Promise<Label[]> {
-    return this.parts.labels.listLabels();
+  listLabels(opts?: ListOptions): Promise<Label[]> {
+    return this.parts.labels.listLabels(opts);
+  }
+  labelHostCounts(): Promise<Map<number, number>> {
+    return this.parts.labels.labelHostCounts();
+  }
+  newLabel(label: NewLabel): Promise<Label> {
+    return this.parts.labels.newLabel(label);
+  }
+  label(id: number): Promise<Label> {
+    return this.parts.labels.label(id);
+  }
+  labelByName(name: string): Promise<Label | null> {
+    return this.parts.labels.labelByName(name);
+  }
+  saveLabel(label: Label): Promise<Label> {
+    return this.parts.labels.saveLabel(label);
+  }
+  deleteLabel(id: number): Promise<void> {
+    return this.parts.labels.deleteLabel(id);
+  }
+  applyLabelSpecs(specs: LabelSpecInput[]): Promise<void> {
+    return this.parts.labels.applyLabelSpecs(specs);
+  }
+  labelsForHost(hostId: number): Promise<Label[]> {
+    return this.parts.labels.labelsForHost(hostId);
+  }
+  labelMemberHostnames(labelId: number): Promise<string[]> {
+    return this.parts.labels.labelMemberHostnames(labelId);
+  }
+
+  // Hosts
+  enrollHost(input: EnrollInput): Promise<EnrollResult> {
+    return this.parts.hosts.enrollHost(input);
+  }
+  hostByNodeKeyHash(nodeKeyHash: string): Promise<Host | null> {
+    return this.parts.hosts.hostByNodeKeyHash(nodeKeyHash);
+  }
+  host(id: number): Promise<Host> {
+    return this.parts.hosts.host(id);
+  }
+  hostByIdentifier(identifier: string): Promise<Host | null> {
+    return this.parts.hosts.hostByIdentifier(identifier);
+  }
+  listHosts(opts: HostListOptions): Promise<Host[]> {
+    return this.parts.hosts.listHosts(opts);
+  }
+  hostStatusSummary(now: Date): Promise<HostStatusSummary> {
+    return this.parts.hosts.hostStatusSummary(now);
+  }
+  deleteHost(id: number): Promise<Host> {
+    return this.parts.hosts.deleteHost(id);
+  }
+  updateHost(id: number, update: HostUpdate): Promise<void> {
+    return this.parts.hosts.updateHost(id, update);
+  }
+  markHostsSeen(ids: number[], at: Date): Promise<void> {
+    return this.parts.hosts.markHostsSeen(ids, at);
+  }
+  deleteHostsSeenBefore(cutoff: Date): Promise<string[]> {
+    return this.parts.hosts.deleteHostsSeenBefore(cutoff);
+  }
+  deleteIncomingHosts(createdBefore: Date): Promise<string[]> {
+    return this.parts.hosts.deleteIncomingHosts(createdBefore);
   }
 }

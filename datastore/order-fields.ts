@@ -1,4 +1,12 @@
-import { InvalidArgumentError, type Invite, type User } from '../internal/fleet';
+import {
+  InvalidArgumentError,
+  type Host,
+  type HOST_ORDER_KEYS,
+  type Invite,
+  type Label,
+  type LABEL_ORDER_KEYS,
+  type User,
+} from '../internal/fleet';
 
 /**
  * Allowed `orderKey`s → the record field (and, in Postgres, the column of the same name)
@@ -28,6 +36,54 @@ export const INVITE_ORDER_FIELDS: Readonly<Record<string, keyof Invite>> = {
   name: 'name',
   admin: 'admin',
   invited_by: 'invited_by',
+};
+
+/**
+ * Host order keys (Fleet's column names, plus the JSON names) → the Host field. Typed over
+ * HOST_ORDER_KEYS so a key added there must be mapped here.
+ */
+export const HOST_ORDER_FIELDS: Readonly<Record<(typeof HOST_ORDER_KEYS)[number], keyof Host>> = {
+  id: 'id',
+  created_at: 'created_at',
+  updated_at: 'updated_at',
+  host_name: 'hostname',
+  hostname: 'hostname',
+  uuid: 'uuid',
+  platform: 'platform',
+  osquery_version: 'osquery_version',
+  os_version: 'os_version',
+  uptime: 'uptime',
+  physical_memory: 'memory',
+  memory: 'memory',
+  cpu_type: 'cpu_type',
+  hardware_vendor: 'hardware_vendor',
+  hardware_model: 'hardware_model',
+  hardware_serial: 'hardware_serial',
+  computer_name: 'computer_name',
+  primary_ip: 'primary_ip',
+  seen_time: 'seen_time',
+  detail_update_time: 'detail_updated_at',
+  detail_updated_at: 'detail_updated_at',
+  label_update_time: 'label_updated_at',
+  label_updated_at: 'label_updated_at',
+  last_enroll_time: 'last_enrolled_at',
+  last_enrolled_at: 'last_enrolled_at',
+  enroll_secret_name: 'enroll_secret_name',
+};
+
+/** A label with its member count, the row label lists are ordered over. */
+export type LabelWithCount = Label & { host_count: number };
+
+export const LABEL_ORDER_FIELDS: Readonly<Record<(typeof LABEL_ORDER_KEYS)[number], keyof LabelWithCount>> = {
+  id: 'id',
+  created_at: 'created_at',
+  updated_at: 'updated_at',
+  name: 'name',
+  description: 'description',
+  platform: 'platform',
+  label_type: 'label_type',
+  label_membership_type: 'label_membership_type',
+  host_count: 'host_count',
 };
 
 /** The field for `orderKey` (id when absent). The caller validated the key; this is a backstop. */

@@ -1,4 +1,5 @@
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
+import type { InvalidationBus } from '../internal/cache/invalidation-bus';
 import { TYPES } from '../internal/container/identifiers';
 import {
   InvalidArgumentError,
@@ -35,6 +36,7 @@ export class AppConfigServiceImpl implements AppConfigService {
     @inject(TYPES.Mailer) private readonly mailer: Mailer,
     @inject(TYPES.TlsInfo) private readonly tls: TlsInfo,
     @inject(TYPES.Logger) private readonly logger: Logger,
+    @inject(TYPES.InvalidationBus) @optional() private readonly bus?: InvalidationBus,
   ) {}
 
   appConfig(): Promise<AppConfig> {
@@ -67,6 +69,8 @@ export class AppConfigServiceImpl implements AppConfigService {
     }
     // Host expiry settings are stored here; the hourly expiry job arrives with hosts.
     await this.ds.saveAppConfig(merged);
+    // Agent caches hold additional_queries and host expiry settings.
+    this.bus?.publish({ kind: 'app-config-changed' });
     return merged;
   }
 
@@ -102,12 +106,14 @@ export class AppConfigServiceImpl implements AppConfigService {
     return this.ds.osqueryOptions();
   }
 
-  applyOsqueryOptions(spec: OptionsSpec): Promise<void> {
+  async applyOsqueryOptions(spec: OptionsSpec): Promise<void> {
     const platforms = spec.overrides?.platforms ?? {};
-    return this.ds.applyOsqueryOptions({
+    await this.ds.applyOsqueryOptions({
       config: spec.config,
       overrides: Object.keys(platforms).length > 0 ? { platforms } : {},
     });
+    // Agents fetch their config from a cache of these options: rebuild it.
+    this.bus?.publish({ kind: 'agent-config-changed' });
   }
 
   async certificateChain(): Promise<string> {

@@ -1,4 +1,5 @@
 import { Container } from 'inversify';
+import { LocalInvalidationBus } from '../../internal/cache/invalidation-bus';
 import { systemClock, type Clock } from '../../internal/clock/clock';
 import type { FleetConfig } from '../../internal/config/config';
 import { TYPES } from '../../internal/container/identifiers';
@@ -6,7 +7,9 @@ import { PasswordHasher } from '../../internal/crypto/passwords';
 import type {
   AppConfigService,
   Datastore,
+  HostService,
   InviteService,
+  LabelService,
   SessionService,
   SetupService,
   UserService,
@@ -16,11 +19,22 @@ import type { Mailer } from '../../internal/mail/mailer';
 import { SmtpMailer } from '../../internal/mail/smtp-mailer';
 import { LoginRateLimiter } from '../../internal/ratelimit/login-rate-limiter';
 import type { TlsInfo } from '../../internal/tls/tls-info';
+import type { LogWriters } from '../../internal/logwriter';
 import { AppConfigServiceImpl } from '../../service/app-config.service';
+import { HostServiceImpl } from '../../service/hosts.service';
 import { InviteServiceImpl } from '../../service/invites.service';
+import { LabelServiceImpl } from '../../service/labels.service';
 import { SessionServiceImpl } from '../../service/sessions.service';
 import { SetupServiceImpl } from '../../service/setup.service';
 import { UserServiceImpl } from '../../service/users.service';
+import { JOB_RUNNER_OPTIONS, JobRunner, type JobRunnerOptions } from '../../service/jobs/job-runner';
+import {
+  AGENT_SERVICE_OPTIONS,
+  OsqueryServiceImpl,
+  type AgentLogWriters,
+  type AgentServiceOptions,
+} from '../../service/osquery';
+import type { OsqueryService } from '../../internal/fleet';
 import type { Services } from '../../transport/http/services';
 
 export interface ContainerDeps {
@@ -30,6 +44,12 @@ export interface ContainerDeps {
   clock?: Clock;
   mailer?: Mailer;
   tls?: TlsInfo;
+  /** The osquery status/result log writers (createLogWriters; async, so made by the caller). */
+  logWriters?: AgentLogWriters & Partial<Pick<LogWriters, 'close'>>;
+  /** Agent-path tuning (seen flush interval, host cache size); tests shorten it. */
+  agent?: Partial<AgentServiceOptions>;
+  /** Background job interval; tests drive runs themselves. */
+  jobs?: Partial<JobRunnerOptions>;
 }
 
 /** The one place the service graph is wired; tests build the same graph over any store. */
@@ -40,6 +60,7 @@ export function buildContainer(deps: ContainerDeps): Container {
   c.bind(TYPES.Datastore).toConstantValue(deps.datastore);
   c.bind(TYPES.Logger).toConstantValue(deps.logger);
   c.bind(TYPES.Clock).toConstantValue(clock);
+  c.bind(TYPES.InvalidationBus).toConstantValue(new LocalInvalidationBus());
   c.bind(TYPES.Mailer).toConstantValue(deps.mailer ?? new SmtpMailer());
   c.bind(TYPES.TlsInfo).toConstantValue(deps.tls ?? { enabled: false, certPath: '' });
   c.bind(TYPES.PasswordHasher).toConstantValue(
@@ -51,6 +72,13 @@ export function buildContainer(deps: ContainerDeps): Container {
   c.bind<UserService>(TYPES.UserService).to(UserServiceImpl);
   c.bind<InviteService>(TYPES.InviteService).to(InviteServiceImpl);
   c.bind<AppConfigService>(TYPES.AppConfigService).to(AppConfigServiceImpl);
+  c.bind(TYPES.OsqueryLogWriters).toConstantValue(deps.logWriters ?? unconfiguredLogWriters);
+  if (deps.agent) c.bind(AGENT_SERVICE_OPTIONS).toConstantValue(deps.agent);
+  c.bind<OsqueryService>(TYPES.OsqueryService).to(OsqueryServiceImpl);
+  if (deps.jobs) c.bind(JOB_RUNNER_OPTIONS).toConstantValue(deps.jobs);
+  c.bind(JobRunner).toSelf();
+  c.bind<HostService>(TYPES.HostService).to(HostServiceImpl);
+  c.bind<LabelService>(TYPES.LabelService).to(LabelServiceImpl);
   return c;
 }
 
@@ -61,5 +89,23 @@ export function resolveServices(c: Container): Services {
     users: c.get<UserService>(TYPES.UserService),
     invites: c.get<InviteService>(TYPES.InviteService),
     appConfig: c.get<AppConfigService>(TYPES.AppConfigService),
+    hosts: c.get<HostService>(TYPES.HostService),
+    labels: c.get<LabelService>(TYPES.LabelService),
   };
+}
+
+/** Without log writers (a container built for admin-only use) /log fails loudly, never silently. */
+const unconfiguredLogWriters: AgentLogWriters = {
+  status: { write: () => Promise.reject(new Error('osquery log writers are not configured')) },
+  result: { write: () => Promise.reject(new Error('osquery log writers are not configured')) },
+};
+
+/**
+ * Stops what the agent path runs in the background: the job timer, then pending seen times
+ * are written, then the log writers are closed. Call after the listener stopped accepting.
+ */
+export async function closeAgentRuntime(c: Container, logWriters?: { close?: () => Promise<void> }): Promise<void> {
+  await c.get(JobRunner).stop();
+  await (c.get<OsqueryService>(TYPES.OsqueryService) as OsqueryServiceImpl).close();
+  await logWriters?.close?.();
 }

@@ -2,17 +2,20 @@ import type { FleetConfig } from '../../internal/config/config';
 import type { Datastore } from '../../internal/fleet';
 import { EmbeddedDatastore } from '../../datastore/embedded';
 import { InmemDatastore } from '../../datastore/inmem';
-import { PostgresDatastore } from '../../datastore/postgres';
+import { PostgresDatastore, type DatastoreHooks } from '../../datastore/postgres';
 
-/** The store the configuration names. Nothing is migrated here; see prepare/serve. */
-export function openDatastore(config: FleetConfig): Datastore {
+/**
+ * The store the configuration names. Nothing is migrated here; see prepare/serve.
+ * `hooks.onQuery` is called per SQL statement (Postgres and embedded; inmem sends none).
+ */
+export function openDatastore(config: FleetConfig, hooks: DatastoreHooks = {}): Datastore {
   switch (config.datastore) {
     case 'inmem':
       return new InmemDatastore();
     case 'embedded':
-      return new EmbeddedDatastore({ dir: config.embedded.dir });
+      return new EmbeddedDatastore({ dir: config.embedded.dir, onQuery: hooks.onQuery });
     case 'postgres':
-      return new PostgresDatastore({ url: config.postgres.url, poolSize: config.postgres.pool_size });
+      return new PostgresDatastore({ url: config.postgres.url, poolSize: config.postgres.pool_size, onQuery: hooks.onQuery });
   }
 }
 

@@ -1,10 +1,15 @@
-import { buildContainer, resolveServices } from './container';
+import { buildContainer, closeAgentRuntime, resolveServices } from './container';
 import { listen } from './listen';
 import { openDatastore, readyDatastore } from './open-datastore';
 import type { FleetConfig } from '../../internal/config/config';
 import type { Logger } from '../../internal/logging';
 import { createMetrics } from '../../internal/metrics';
 import { createApp } from '../../transport/http/app';
+import { TYPES } from '../../internal/container/identifiers';
+import type { OsqueryService } from '../../internal/fleet';
+import { createLogWriters } from '../../internal/logwriter';
+import { JobRunner } from '../../service/jobs/job-runner';
+import { createAgentHandler } from '../../transport/osquery';
 
 export interface Server {
   url: string;
@@ -14,28 +19,46 @@ export interface Server {
 /** Opens the store, wires the services and starts listening. */
 export async function startServer(config: FleetConfig, logger: Logger): Promise<Server> {
   const started = Date.now();
-  const datastore = openDatastore(config);
+  const metrics = createMetrics();
+  const datastore = openDatastore(config, { onQuery: () => metrics.datastoreQueries.inc() });
   try {
     await readyDatastore(datastore);
   } catch (err) {
     await datastore.close().catch(() => undefined);
     throw err;
   }
+  // A log writer that cannot open stops the server at start (Fleet's behaviour).
+  const logWriters = await createLogWriters(config, logger).catch(async (err: unknown) => {
+    await datastore.close().catch(() => undefined);
+    throw err;
+  });
   const container = buildContainer({
     config,
     datastore,
     logger,
     tls: { enabled: config.server.tls, certPath: config.server.cert },
+    logWriters,
   });
   const services = resolveServices(container);
   const app = createApp({
     config,
     logger,
-    metrics: createMetrics(),
+    metrics,
     services,
     health: [{ name: 'datastore', check: () => datastore.healthCheck() }],
   });
-  const listening = await listen(config, app);
+  // The agent routes (the hot path) on plain node:http; everything else goes to express.
+  const agent = createAgentHandler({
+    service: container.get<OsqueryService>(TYPES.OsqueryService),
+    logger,
+    metrics,
+    urlPrefix: config.server.url_prefix,
+  });
+  const jobs = container.get(JobRunner);
+  const listening = await listen(config, (req, res) => {
+    if (!agent(req, res)) app(req, res);
+  });
+  jobs.start();
   logger.info('fleet server ready', { url: listening.url, datastore: datastore.kind, startup_ms: Date.now() - started });
   if (!config.logging.disable_banner) {
     process.stdout.write(`Fleet is listening on ${listening.url} (datastore: ${datastore.kind})\n`);
@@ -52,6 +75,7 @@ export async function startServer(config: FleetConfig, logger: Logger): Promise<
     url: listening.url,
     async close() {
       await listening.close();
+      await closeAgentRuntime(container, logWriters);
       await datastore.close();
     },
   };

@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../postgres/data-source-options';
 import { LazyDataSource } from '../postgres/connection';
+import type { DatastoreHooks } from '../postgres/counting-logger';
 import { PostgresDatastore } from '../postgres/postgres-datastore';
 import { startPgliteServer } from './pglite-server';
 
-export interface EmbeddedDatastoreOptions {
+export interface EmbeddedDatastoreOptions extends DatastoreHooks {
   /** PGlite's data directory; created on first boot, reused afterwards. */
   dir: string;
 }
@@ -31,7 +32,7 @@ export class EmbeddedDatastore extends PostgresDatastore {
     const db = new LazyDataSource(async () => {
       const server = await startPgliteServer({ dir: opts.dir, maxConnections: MAX_SOCKET_CONNECTIONS });
       try {
-        const dataSource = await new DataSource(dataSourceOptions(server.url, POOL_SIZE)).initialize();
+        const dataSource = await new DataSource(dataSourceOptions(server.url, POOL_SIZE, { onQuery: opts.onQuery })).initialize();
         return { dataSource, release: server.stop };
       } catch (err) {
         await server.stop();

@@ -3,6 +3,7 @@ import { ComposedDatastore } from '../composed-datastore';
 import { InmemAppConfigStore } from './app-config.store';
 import { InmemEmailChangeStore } from './email-changes.store';
 import { InmemEnrollSecretStore } from './enroll-secrets.store';
+import { InmemHostStore } from './hosts.store';
 import { InmemInviteStore } from './invites.store';
 import { InmemLabelStore } from './labels.store';
 import { InmemOsqueryOptionsStore } from './osquery-options.store';
@@ -28,6 +29,7 @@ export class InmemDatastore extends ComposedDatastore {
       enrollSecrets: new InmemEnrollSecretStore(tables),
       osqueryOptions: new InmemOsqueryOptionsStore(tables),
       labels: new InmemLabelStore(tables),
+      hosts: new InmemHostStore(tables),
     });
   }
 

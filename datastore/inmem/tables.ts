@@ -1,6 +1,7 @@
 import type {
   AppConfig,
   EnrollSecret,
+  Host,
   Invite,
   Label,
   OptionsSpec,
@@ -19,6 +20,11 @@ export class Sequence {
   }
 }
 
+export interface Membership {
+  created_at: Date;
+  updated_at: Date;
+}
+
 /** All in-memory state, shared by the per-resource stores (some cross resources). */
 export class InmemTables {
   readonly users = new Map<number, User>();
@@ -35,6 +41,10 @@ export class InmemTables {
   readonly enrollSecrets = new Map<string, EnrollSecret>();
   readonly labels = new Map<number, Label>();
   readonly labelIds = new Sequence(FIRST_LABEL_ID);
+  readonly hosts = new Map<number, Host>();
+  readonly hostIds = new Sequence();
+  /** host id → label id → membership row. */
+  readonly memberships = new Map<number, Map<number, Membership>>();
   appConfig: AppConfig | null = null;
   osqueryOptions: OptionsSpec | null = null;
 }

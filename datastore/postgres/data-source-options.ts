@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { CountingLogger, type DatastoreHooks } from './counting-logger';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -9,8 +10,10 @@ export const DEFAULT_POOL_SIZE = 10;
  * DataSource options shared by the server and ormconfig.ts. Nothing here needs session
  * state (no SET, named statements or advisory locks), so the same options serve the
  * embedded PGlite socket, where every connection shares one backend session.
+ * `hooks.onQuery` is called once per statement sent (see CountingLogger).
  */
-export function dataSourceOptions(url: string, poolSize = DEFAULT_POOL_SIZE): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = DEFAULT_POOL_SIZE, hooks: DatastoreHooks = {}): DataSourceOptions {
+  const logging = false;
   return {
     type: 'postgres',
     url,
@@ -25,6 +28,7 @@ export function dataSourceOptions(url: string, poolSize = DEFAULT_POOL_SIZE): Da
     synchronize: false,
     // No entity needs an extension; skip the CREATE EXTENSION probes on connect.
     installExtensions: false,
-    logging: false,
+    logging,
+    ...(hooks.onQuery ? { logger: new CountingLogger(hooks.onQuery, logging) } : {}),
   };
 }

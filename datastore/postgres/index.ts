@@ -2,3 +2,4 @@ export { PostgresDatastore, type PostgresDatastoreOptions } from './postgres-dat
 export { dataSourceOptions } from './data-source-options';
 export { ENTITIES } from './entities';
 export { MIGRATIONS } from './migrations';
+export { CountingLogger, type DatastoreHooks } from './counting-logger';

@@ -3,9 +3,11 @@ import { ServiceUnavailableError, type MigrationStatus } from '../../internal/fl
 import { ComposedDatastore } from '../composed-datastore';
 import { AppConfigRepository } from './app-config.repository';
 import { LazyDataSource } from './connection';
+import type { DatastoreHooks } from './counting-logger';
 import { dataSourceOptions } from './data-source-options';
 import { EmailChangesRepository } from './email-changes.repository';
 import { EnrollSecretsRepository } from './enroll-secrets.repository';
+import { HostsRepository } from './hosts.repository';
 import { InvitesRepository } from './invites.repository';
 import { LabelsRepository } from './labels.repository';
 import { migrationStatus } from './migration-status';
@@ -15,7 +17,7 @@ import { withoutParameters } from './pg-errors';
 import { SessionsRepository } from './sessions.repository';
 import { UsersRepository } from './users.repository';
 
-export interface PostgresDatastoreOptions {
+export interface PostgresDatastoreOptions extends DatastoreHooks {
   url: string;
   poolSize?: number;
   /** Reported as `kind` (the embedded store reuses this adapter). */
@@ -29,13 +31,14 @@ export class PostgresDatastore extends ComposedDatastore {
 
   /**
    * @param db how to open the DataSource; adapters that start their own server pass one
-   *   (the embedded store). By default it connects to `opts.url`.
+   *   (the embedded store), and then pass `opts.onQuery` to it themselves. By default it
+   *   connects to `opts.url`.
    */
   constructor(opts: PostgresDatastoreOptions, db?: LazyDataSource) {
     const lazy =
       db ??
       new LazyDataSource(async () => ({
-        dataSource: await new DataSource(dataSourceOptions(opts.url, opts.poolSize)).initialize(),
+        dataSource: await new DataSource(dataSourceOptions(opts.url, opts.poolSize, { onQuery: opts.onQuery })).initialize(),
       }));
     const em = lazy.manager;
     super({
@@ -48,6 +51,7 @@ export class PostgresDatastore extends ComposedDatastore {
       enrollSecrets: new EnrollSecretsRepository(em),
       osqueryOptions: new OsqueryOptionsRepository(em),
       labels: new LabelsRepository(em),
+      hosts: new HostsRepository(em),
     });
     this.db = lazy;
     this.kind = opts.kind ?? 'postgres';

@@ -13,4 +13,9 @@ export const TYPES = {
   UserService: Symbol.for('UserService'),
   InviteService: Symbol.for('InviteService'),
   AppConfigService: Symbol.for('AppConfigService'),
+  OsqueryService: Symbol.for('OsqueryService'),
+  HostService: Symbol.for('HostService'),
+  LabelService: Symbol.for('LabelService'),
+  OsqueryLogWriters: Symbol.for('OsqueryLogWriters'),
+  InvalidationBus: Symbol.for('InvalidationBus'),
 } as const;

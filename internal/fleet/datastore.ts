@@ -1,6 +1,7 @@
 import type { AppConfigStore } from './app-config';
 import type { EmailChangeStore } from './email-changes';
 import type { EnrollSecretStore } from './enroll-secrets';
+import type { HostStore } from './hosts';
 import type { InviteStore } from './invites';
 import type { LabelStore } from './labels';
 import type { OsqueryOptionsStore } from './osquery-options';
@@ -38,4 +39,5 @@ export interface Datastore
     AppConfigStore,
     EnrollSecretStore,
     OsqueryOptionsStore,
-    LabelStore {}
+    LabelStore,
+    HostStore {}

@@ -16,3 +16,8 @@ export * from './users.service';
 export * from './invites.service';
 export * from './app-config.service';
 export * from './setup.service';
+export * from './hosts';
+export * from './host-status';
+export * from './osquery.service';
+export * from './hosts.service';
+export * from './labels.service';

@@ -15,6 +15,7 @@ import {
   type NewUser,
   type User,
 } from '../../internal/fleet';
+import { describeHostAndLabelContract } from './contract-hosts';
 
 let counter = 0;
 /** A short tag unique within the run (and across runs, for shared servers). */
@@ -123,6 +124,14 @@ export function describeDatastoreContract(
 
       test('has no enroll secrets', async () => {
         expect(await store.enrollSecrets()).toEqual([]);
+      });
+
+      test('has no hosts and no label members', async () => {
+        const now = new Date();
+        expect(await store.listHosts({ page: 0, orderDirection: 'asc', now })).toEqual([]);
+        expect(await store.hostStatusSummary(now)).toEqual({ online_count: 0, offline_count: 0, mia_count: 0, new_count: 0 });
+        expect(await store.labelHostCounts()).toEqual(new Map());
+        expect(await store.labelMemberHostnames(6)).toEqual([]);
       });
     });
 
@@ -601,6 +610,8 @@ export function describeDatastoreContract(
         expect((await store.listLabels())[0]!.name).toBe(BUILTIN_LABELS[0]!.name);
       });
     });
+
+    describeHostAndLabelContract(() => store);
 
     describe('concurrency', () => {
       test('overlapping writes from many callers all land and stay apart', async () => {

@@ -1,6 +1,8 @@
-import { MIGRATIONS, PostgresDatastore } from '../../datastore/postgres';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, MIGRATIONS, PostgresDatastore } from '../../datastore/postgres';
+import { NEVER_UPDATED } from '../../internal/fleet';
 import { createTestDatabase, describeIfPostgres, queryDatabase, type TestDatabase } from '../support/services';
-import { describeDatastoreContract } from './contract';
+import { describeDatastoreContract, newUserInput } from './contract';
 
 const migrationNames = MIGRATIONS.map((m) => new m().name);
 
@@ -42,9 +44,12 @@ describeIfPostgres('postgres', () => {
       expect(await store.migrationStatus()).toEqual({ pending: [], unknown: ['FromTheFuture1900000000000'] });
     });
 
-    test('the case-insensitive unique indexes exist', async () => {
+    test('the case-insensitive indexes exist', async () => {
       const rows = await queryDatabase(fresh.url, "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%lower(%' ORDER BY indexname");
       expect(rows.map((r) => r.indexname)).toEqual([
+        'hosts_host_name_lower_idx',
+        'hosts_osquery_host_id_lower_key',
+        'hosts_uuid_lower_idx',
         'invites_email_lower_key',
         'labels_name_lower_key',
         'users_email_lower_key',
@@ -52,10 +57,68 @@ describeIfPostgres('postgres', () => {
       ]);
     });
 
+    test('hosts cascade to memberships and labels too, at the SQL level', async () => {
+      const { host } = await store.enrollHost({ osqueryHostId: 'sql-1', nodeKeyHash: 'sql-k1', enrollSecretName: '', now: new Date(), details: {} });
+      const label = await store.newLabel({ name: 'sql-label', description: '', query: 'select 1;', platform: '', label_type: 'regular', label_membership_type: 'dynamic' });
+      await store.updateHost(host.id, { labels: { results: [[label.id, true]], at: new Date() } });
+      const count = async () => (await queryDatabase(fresh.url, 'SELECT count(*)::int AS n FROM label_membership WHERE host_id = $1', [host.id]))[0]!.n;
+      expect(await count()).toBe(2);
+      await queryDatabase(fresh.url, 'DELETE FROM labels WHERE id = $1', [label.id]);
+      expect(await count()).toBe(1);
+      await queryDatabase(fresh.url, 'DELETE FROM hosts WHERE id = $1', [host.id]);
+      expect(await count()).toBe(0);
+    });
+
+    test('seen times live in the narrow host_seen_times: one row per host, written by markHostsSeen, gone with the host', async () => {
+      const columns = await queryDatabase(fresh.url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'hosts' AND column_name = 'seen_time'");
+      expect(columns).toEqual([]);
+      const enrolledAt = new Date('2030-03-01T00:00:00Z');
+      const { host } = await store.enrollHost({ osqueryHostId: 'seen-1', nodeKeyHash: 'seen-k1', enrollSecretName: '', now: enrolledAt, details: {} });
+      const seenRows = async () => queryDatabase(fresh.url, 'SELECT seen_time FROM host_seen_times WHERE host_id = $1', [host.id]);
+      expect(await seenRows()).toEqual([{ seen_time: enrolledAt }]);
+      const hostRow = async () => (await queryDatabase(fresh.url, 'SELECT xmin::text AS v FROM hosts WHERE id = $1', [host.id]))[0]!.v;
+      const version = await hostRow();
+      const seen = new Date('2030-03-01T00:05:00Z');
+      await store.markHostsSeen([host.id], seen);
+      expect(await seenRows()).toEqual([{ seen_time: seen }]);
+      expect(await hostRow()).toBe(version); // the wide row is not rewritten
+      await store.deleteHost(host.id);
+      expect(await seenRows()).toEqual([]);
+    });
+
     test('healthCheck fails with a clear error when the server is unreachable', async () => {
       const down = new PostgresDatastore({ url: 'postgresql://postgres@127.0.0.1:1/none' });
       await expect(down.healthCheck()).rejects.toThrow(/postgres datastore/);
       await down.close();
+    });
+  });
+
+  describe('upgrading a database that ran only the initial migration', () => {
+    let old: TestDatabase;
+    let store: PostgresDatastore;
+
+    beforeAll(async () => {
+      old = await createTestDatabase();
+      // The schema as a server of the previous release left it, with a user in it.
+      const ds = await new DataSource({ ...dataSourceOptions(old.url, 1), migrations: [MIGRATIONS[0]!] }).initialize();
+      await ds.runMigrations({ transaction: 'each' });
+      await ds.destroy();
+      store = new PostgresDatastore({ url: old.url });
+    });
+    afterAll(async () => {
+      await store.close();
+      await old.drop();
+    });
+
+    test('reports only the new migration pending, and prepare runs it keeping the data', async () => {
+      const user = await store.newUser(newUserInput());
+      expect(await store.migrationStatus()).toEqual({ pending: migrationNames.slice(1), unknown: [] });
+      await store.prepare();
+      expect(await store.migrationStatus()).toEqual({ pending: [], unknown: [] });
+      expect(await store.user(user.id)).toEqual(user);
+      const { host } = await store.enrollHost({ osqueryHostId: 'up-1', nodeKeyHash: 'up-k1', enrollSecretName: 'default', now: new Date(), details: {} });
+      expect(host.detail_updated_at.getTime()).toBe(NEVER_UPDATED.getTime());
+      expect((await store.labelsForHost(host.id)).map((l) => l.name)).toEqual(['All Hosts']);
     });
   });
 });

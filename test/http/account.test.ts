@@ -139,7 +139,10 @@ describe('forgot_password → mail → reset_password', () => {
     await expectNoMail(before);
 
     smtp.failWith = 'mailbox unavailable';
+    const refused = smtp.rejected;
     expect(await forgot({ email: user.email })).toMatchObject({ status: 202, body: {} });
+    // The mail goes out in the background: wait for the refusal so it cannot land in a later test.
+    await smtp.waitForRejected(refused + 1);
   });
 
   test('forgot_password: public; bad input 400/422', async () => {

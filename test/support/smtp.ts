@@ -13,6 +13,8 @@ export interface ReceivedMail {
  */
 export class TestSmtpServer {
   readonly messages: ReceivedMail[] = [];
+  /** Messages refused because of `failWith`. */
+  rejected = 0;
   failWith: string | null = null;
   private server: SMTPServer;
   private waiters: Array<() => void> = [];
@@ -34,7 +36,11 @@ export class TestSmtpServer {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          if (this.failWith) return cb(new Error(this.failWith));
+          if (this.failWith) {
+            this.rejected++;
+            this.waiters.splice(0).forEach((w) => w());
+            return cb(new Error(this.failWith));
+          }
           this.messages.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
@@ -64,6 +70,18 @@ export class TestSmtpServer {
       });
     }
     return this.messages[count - 1]!;
+  }
+
+  /** Resolves once `count` messages have been refused (so no send is still in flight). */
+  async waitForRejected(count: number, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.rejected < count) {
+      if (Date.now() > deadline) throw new Error(`expected ${count} refused mails, got ${this.rejected}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 100);
+      });
+    }
   }
 
   /** Decoded body text of a message (quoted-printable soft breaks undone). */

@@ -1,14 +1,22 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { buildContainer, resolveServices } from '../../cmd/fleet/container';
+import type { RequestListener } from 'node:http';
+import type { Container } from 'inversify';
+import { buildContainer, closeAgentRuntime, resolveServices } from '../../cmd/fleet/container';
 import { InmemDatastore } from '../../datastore/inmem/inmem-datastore';
+import type { InvalidationBus } from '../../internal/cache/invalidation-bus';
 import { MockClock } from '../../internal/clock/clock';
 import { defaultConfig, type FleetConfig } from '../../internal/config/config';
+import { TYPES } from '../../internal/container/identifiers';
 import type { Datastore, User } from '../../internal/fleet';
 import type { Mailer } from '../../internal/mail/mailer';
 import { createMetrics } from '../../internal/metrics';
 import type { TlsInfo } from '../../internal/tls/tls-info';
 import { createApp } from '../../transport/http/app';
+import { createAgentHandler, type AgentBodyLimits } from '../../transport/osquery';
+import type { OsqueryService } from '../../internal/fleet';
+import type { AgentLogWriters, AgentServiceOptions } from '../../service/osquery';
+import type { JobRunnerOptions } from '../../service/jobs/job-runner';
 import type { HealthChecker, Services } from '../../transport/http/services';
 import { silentLogger } from './silent-logger';
 
@@ -21,6 +29,25 @@ export interface TestAppOptions {
   mailer?: Mailer;
   tls?: TlsInfo;
   health?: HealthChecker[];
+  /** osquery log writers; by default lines are recorded in memory (`t.logs`). */
+  logWriters?: AgentLogWriters;
+  /** Agent-path tuning (e.g. seenFlushIntervalMs: 0 = flush only when asked). */
+  agent?: Partial<AgentServiceOptions>;
+  agentLimits?: Partial<AgentBodyLimits>;
+  jobs?: Partial<JobRunnerOptions>;
+}
+
+/** Log writers that keep every line in memory, per log type. */
+export class RecordingLogWriters implements AgentLogWriters {
+  readonly lines: { status: string[]; result: string[] } = { status: [], result: [] };
+  /** When set, writes reject with this error. */
+  failWith: Error | null = null;
+  readonly status = { write: (lines: string[]) => this.record('status', lines) };
+  readonly result = { write: (lines: string[]) => this.record('result', lines) };
+  private async record(kind: 'status' | 'result', lines: string[]): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.lines[kind].push(...lines);
+  }
 }
 
 export interface TestApp {
@@ -29,8 +56,18 @@ export interface TestApp {
   services: Services;
   config: FleetConfig;
   clock: MockClock;
+  /** The container's invalidation bus (subscribe to observe cache events). */
+  bus: InvalidationBus;
   /** A supertest client for the app. */
   http: () => ReturnType<typeof request>;
+  /** A supertest client for the combined listener (agent routes first, then the app). */
+  agent: () => ReturnType<typeof request>;
+  /** The combined request listener, as `fleet serve` runs it. */
+  listener: RequestListener;
+  container: Container;
+  osquery: OsqueryService;
+  /** Lines written by /log when the default recording writers are used. */
+  logs: RecordingLogWriters;
   /** Runs setup (admin `admin`/`admin@example.com`) and returns the admin's token. */
   setup(): Promise<{ token: string; user: User }>;
   /** Creates a user directly through the service and logs them in. */
@@ -51,15 +88,38 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const ds = opts.datastore ?? new InmemDatastore();
   await ds.prepare();
   const clock = new MockClock();
-  const container = buildContainer({ config, datastore: ds, logger: silentLogger, clock, mailer: opts.mailer, tls: opts.tls });
+  const logs = new RecordingLogWriters();
+  const container = buildContainer({
+    config,
+    datastore: ds,
+    logger: silentLogger,
+    clock,
+    mailer: opts.mailer,
+    tls: opts.tls,
+    logWriters: opts.logWriters ?? logs,
+    agent: opts.agent,
+    jobs: opts.jobs,
+  });
   const services = resolveServices(container);
+  const metrics = createMetrics();
   const app = createApp({
     config,
     logger: silentLogger,
-    metrics: createMetrics(),
+    metrics,
     services,
     health: opts.health ?? [{ name: 'datastore', check: () => ds.healthCheck() }],
   });
+  const osquery = container.get<OsqueryService>(TYPES.OsqueryService);
+  const agentHandler = createAgentHandler({
+    service: osquery,
+    logger: silentLogger,
+    metrics,
+    urlPrefix: config.server.url_prefix,
+    limits: opts.agentLimits,
+  });
+  const listener: RequestListener = (req, res) => {
+    if (!agentHandler(req, res)) app(req, res);
+  };
   const http = () => request(app);
   const login = async (username: string, password = PASSWORD) => {
     const res = await http().post('/api/v1/fleet/login').send({ username, password });
@@ -72,7 +132,13 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     services,
     config,
     clock,
+    bus: container.get<InvalidationBus>(TYPES.InvalidationBus),
     http,
+    agent: () => request(listener),
+    listener,
+    container,
+    osquery,
+    logs,
     login,
     async setup() {
       const res = await http()
@@ -97,6 +163,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       return { user, token: await login(user.username) };
     },
     async close() {
+      await closeAgentRuntime(container);
       await ds.close();
     },
   };

@@ -1,7 +1,9 @@
 import { accountRoutes } from './account.routes';
 import { appConfigRoutes } from './app-config.routes';
 import { enrollSecretRoutes } from './enroll-secrets.routes';
+import { hostRoutes } from './hosts.routes';
 import { inviteRoutes } from './invites.routes';
+import { labelRoutes } from './labels.routes';
 import { osqueryOptionsRoutes } from './osquery-options.routes';
 import type { RouteDef } from './route';
 import type { Services } from './services';
@@ -20,5 +22,7 @@ export function apiRoutes(services: Services): RouteDef[] {
     ...appConfigRoutes(services),
     ...enrollSecretRoutes(services),
     ...osqueryOptionsRoutes(services),
+    ...hostRoutes(services),
+    ...labelRoutes(services),
   ];
 }

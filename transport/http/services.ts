@@ -1,6 +1,8 @@
 import type {
   AppConfigService,
+  HostService,
   InviteService,
+  LabelService,
   SessionService,
   SetupService,
   UserService,
@@ -13,6 +15,8 @@ export interface Services {
   users: UserService;
   invites: InviteService;
   appConfig: AppConfigService;
+  hosts: HostService;
+  labels: LabelService;
 }
 
 /** A backing service /healthz checks (datastore, Redis, …). */

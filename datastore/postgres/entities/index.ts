@@ -3,8 +3,11 @@ import 'reflect-metadata';
 import { AppConfigEntity } from './app-config.entity';
 import { EmailChangeEntity } from './email-change.entity';
 import { EnrollSecretEntity } from './enroll-secret.entity';
+import { HostEntity } from './host.entity';
+import { HostSeenTimeEntity } from './host-seen-time.entity';
 import { InviteEntity } from './invite.entity';
 import { LabelEntity } from './label.entity';
+import { LabelMembershipEntity } from './label-membership.entity';
 import { OsqueryOptionsEntity } from './osquery-options.entity';
 import { PasswordResetEntity } from './password-reset.entity';
 import { SessionEntity } from './session.entity';
@@ -14,8 +17,11 @@ export {
   AppConfigEntity,
   EmailChangeEntity,
   EnrollSecretEntity,
+  HostEntity,
+  HostSeenTimeEntity,
   InviteEntity,
   LabelEntity,
+  LabelMembershipEntity,
   OsqueryOptionsEntity,
   PasswordResetEntity,
   SessionEntity,
@@ -33,4 +39,7 @@ export const ENTITIES = [
   OsqueryOptionsEntity,
   EnrollSecretEntity,
   LabelEntity,
+  HostEntity,
+  HostSeenTimeEntity,
+  LabelMembershipEntity,
 ];

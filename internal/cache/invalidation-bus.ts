@@ -1,0 +1,36 @@
+/**
+ * Tells every in-memory cache (in this process, and in later issues other instances
+ * through Redis) that something it may hold has changed. Producers publish after the
+ * datastore write committed; consumers drop or reload what the event names.
+ */
+export type InvalidationEvent =
+  /** A host's node key stopped being valid (host deleted, re-enrolled, expired). */
+  | { kind: 'node-key-revoked'; nodeKeyHash: string }
+  /** A host row changed outside the agent path (e.g. deleted by id). */
+  | { kind: 'host-changed'; hostId: number }
+  /** Labels were created, changed or deleted. */
+  | { kind: 'labels-changed' }
+  /** App config (e.g. additional_queries) changed. */
+  | { kind: 'app-config-changed' }
+  /** Osquery options (or, later, packs) changed: agent configs must be rebuilt. */
+  | { kind: 'agent-config-changed' };
+
+export interface InvalidationBus {
+  publish(event: InvalidationEvent): void;
+  /** Returns the unsubscribe function. */
+  subscribe(listener: (event: InvalidationEvent) => void): () => void;
+}
+
+/** The single-process bus: listeners run synchronously, in subscription order. */
+export class LocalInvalidationBus implements InvalidationBus {
+  private readonly listeners = new Set<(event: InvalidationEvent) => void>();
+
+  publish(event: InvalidationEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  subscribe(listener: (event: InvalidationEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,151 @@
+// Host and label queries at fleet scale. Not part of `npm test` (the name does not end in
+// .test.ts). Run against the Postgres test server (a temporary database is created and
+// dropped):
+//   npx jest --testMatch '**/test/datastore/hosts.perf.ts' --runInBand
+// Env: FLEET_PERF_HOSTS (default 100000), FLEET_PERF_STORE=postgres|embedded (default postgres),
+// FLEET_PERF_KEEP=1 keeps the Postgres database (for EXPLAIN ANALYZE; drop it yourself).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { EmbeddedDatastore } from '../../datastore/embedded';
+import { PostgresDatastore } from '../../datastore/postgres';
+import type { LazyDataSource } from '../../datastore/postgres/connection';
+import type { HostListOptions } from '../../internal/fleet';
+import { createTestDatabase, type TestDatabase } from '../support/services';
+
+const HOSTS = Number(process.env.FLEET_PERF_HOSTS ?? 100_000);
+const KIND = process.env.FLEET_PERF_STORE ?? 'postgres';
+const RUNS = 7;
+
+jest.setTimeout(900_000);
+
+async function median(fn: () => Promise<unknown>, runs = RUNS): Promise<number> {
+  await fn(); // warm-up (plans, caches)
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+test(`host queries at ${HOSTS} hosts (${KIND})`, async () => {
+  let db: TestDatabase | undefined;
+  let dir: string | undefined;
+  let store: PostgresDatastore;
+  if (KIND === 'embedded') {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'fleet-perf-'));
+    store = new EmbeddedDatastore({ dir });
+  } else {
+    db = await createTestDatabase();
+    store = new PostgresDatastore({ url: db.url, poolSize: 4 });
+  }
+  const results: [string, number][] = [];
+  try {
+    await store.prepare();
+    // Private field access is fine in a measurement script: seeding goes around the ports.
+    const ds: DataSource = await (store as unknown as { db: LazyDataSource }).db.get();
+    const now = new Date();
+    const seedStart = Date.now();
+    // 90% online (seen 0–9 s ago), 8% offline (minutes to days), 2% mia; 1% new.
+    await ds.query(
+      `INSERT INTO hosts (osquery_host_id, node_key_hash, enroll_secret_name, host_name, uuid, hardware_serial, primary_ip,
+         primary_mac, platform, osquery_version, os_version, physical_memory, uptime, distributed_interval, config_tls_refresh,
+         logger_tls_period, detail_update_time, label_update_time, created_at, last_enroll_time)
+       SELECT 'oid-' || g, md5('key' || g), 'default', 'host-' || g || '.example.com', upper(md5('uuid' || g)),
+         'SER' || lpad(g::text, 9, '0'), '10.' || (g / 65536) || '.' || ((g / 256) % 256) || '.' || (g % 256),
+         'aa:bb:cc:dd:ee:ff', (ARRAY['darwin','ubuntu','windows','centos'])[1 + g % 4], '5.10.2', 'Some OS 1.2.3',
+         17179869184, 86400 + g, 10, 10, 60,
+         $1::timestamptz - interval '10 minutes', $1::timestamptz - interval '10 minutes',
+         CASE WHEN g % 100 = 0 THEN $1::timestamptz - interval '1 hour' ELSE $1::timestamptz - (g % 365) * interval '1 day' - interval '2 days' END,
+         $1::timestamptz - interval '2 days'
+       FROM generate_series(1, $2::int) g`,
+      [now, HOSTS],
+    );
+    // Every host has its seen row (enrollHost's invariant); ids are 1..HOSTS here.
+    await ds.query(
+      `INSERT INTO host_seen_times (host_id, seen_time)
+       SELECT id, CASE WHEN id % 100 < 90 THEN $1::timestamptz - (id % 10) * interval '1 second'
+                       WHEN id % 100 < 98 THEN $1::timestamptz - (id % 5000) * interval '1 minute'
+                       ELSE $1::timestamptz - interval '40 days' END
+       FROM hosts`,
+      [now],
+    );
+    // Every host in All Hosts and its platform's label; 20 user labels of ~1,000 members.
+    await ds.query(`INSERT INTO label_membership (host_id, label_id) SELECT id, 6 FROM hosts`);
+    await ds.query(
+      `INSERT INTO label_membership (host_id, label_id)
+       SELECT h.id, l.id FROM hosts h JOIN labels l ON l.label_type = 'builtin' AND l.platform <> '' AND l.platform = h.platform`,
+    );
+    for (let i = 0; i < 20; i++) {
+      const label = await store.newLabel({ name: `perf-${i}`, description: '', query: 'select 1;', platform: '', label_type: 'regular', label_membership_type: 'dynamic' });
+      await ds.query(`INSERT INTO label_membership (host_id, label_id) SELECT id, $1 FROM hosts WHERE id % 100 = $2`, [label.id, i]);
+    }
+    await ds.query('VACUUM ANALYZE hosts');
+    await ds.query('VACUUM ANALYZE host_seen_times');
+    await ds.query('VACUUM ANALYZE label_membership');
+    results.push([`seed ${HOSTS} hosts + memberships (SQL)`, Date.now() - seedStart]);
+
+    const ubuntu = (await store.labelByName('Ubuntu Linux'))!.id;
+    const perf0 = (await store.labelByName('perf-0'))!.id;
+    const base: HostListOptions = { page: 0, perPage: 100, orderDirection: 'asc', now };
+    const cases: [string, () => Promise<unknown>][] = [
+      ['listHosts per_page=100 (id order)', () => store.listHosts(base)],
+      ['listHosts per_page=100 page=500 (offset 50,000)', () => store.listHosts({ ...base, page: 500 })],
+      ['listHosts order_key=hostname', () => store.listHosts({ ...base, orderKey: 'hostname' })],
+      ['listHosts order_key=seen_time desc', () => store.listHosts({ ...base, orderKey: 'seen_time', orderDirection: 'desc' })],
+      ['listHosts status=online', () => store.listHosts({ ...base, status: 'online' })],
+      ['listHosts status=offline', () => store.listHosts({ ...base, status: 'offline' })],
+      ['listHosts status=mia', () => store.listHosts({ ...base, status: 'mia' })],
+      ['listHosts status=new', () => store.listHosts({ ...base, status: 'new' })],
+      ['listHosts query=host-4242 (11 matches)', () => store.listHosts({ ...base, query: 'HOST-4242.' })],
+      ['listHosts query=zzz (no match)', () => store.listHosts({ ...base, query: 'zzz' })],
+      ['listHosts query=10.0 (many matches)', () => store.listHosts({ ...base, query: '10.0' })],
+      ['listHosts query + status=offline + order hostname', () => store.listHosts({ ...base, query: 'example', status: 'offline', orderKey: 'hostname' })],
+      ['listHosts labelId=Ubuntu (25k members)', () => store.listHosts({ ...base, labelId: ubuntu })],
+      ['listHosts labelId=perf-0 (1k members) order hostname', () => store.listHosts({ ...base, labelId: perf0, orderKey: 'hostname' })],
+      ['hostStatusSummary', () => store.hostStatusSummary(now)],
+      ['labelHostCounts', () => store.labelHostCounts()],
+      ['listLabels order_key=host_count', () => store.listLabels({ page: 0, orderDirection: 'desc', orderKey: 'host_count' })],
+      ['hostByIdentifier (uuid)', () => store.hostByIdentifier('host-777.example.com')],
+      ['hostByIdentifier (miss)', () => store.hostByIdentifier('nope')],
+      ['hostByNodeKeyHash', () => store.hostByNodeKeyHash('0123456789abcdef')],
+      ['labelMemberHostnames (1k members)', () => store.labelMemberHostnames(perf0)],
+      ['labelsForHost', () => store.labelsForHost(4242)],
+      ['updateHost details + 8 label results', () =>
+        store.updateHost(4242, {
+          details: { uptime: 123, additional: { a: [] } },
+          detail_updated_at: now,
+          labels: { results: [[6, true], [7, false], [8, true], [9, false], [10, false], [perf0, true], [perf0 + 1, false], [perf0 + 2, true]], at: now },
+        })],
+      ['markHostsSeen 10,000 ids (one statement)', () => store.markHostsSeen(Array.from({ length: 10_000 }, (_v, i) => 1 + ((i * 7) % HOSTS)), new Date())],
+      ['deleteHostsSeenBefore (none match)', () => store.deleteHostsSeenBefore(new Date('2000-01-01T00:00:00Z'))],
+      ['deleteIncomingHosts (none match)', () => store.deleteIncomingHosts(new Date())],
+    ];
+    for (const [name, fn] of cases) results.push([name, await median(fn)]);
+
+    let n = 0;
+    const enrollMs = await median(async () => {
+      n += 1;
+      await store.enrollHost({ osqueryHostId: `perf-new-${n}`, nodeKeyHash: `perf-new-key-${n}`, enrollSecretName: 'default', now, details: { hostname: `perf-new-${n}` } });
+    }, 50);
+    results.push(['enrollHost (new host, median of 50)', enrollMs]);
+    const reEnrollMs = await median(async () => {
+      n += 1;
+      await store.enrollHost({ osqueryHostId: 'oid-4242', nodeKeyHash: `perf-re-key-${n}`, enrollSecretName: 'default', now, details: {} });
+    }, 50);
+    results.push(['enrollHost (re-enroll, median of 50)', reEnrollMs]);
+  } finally {
+    await store.close();
+    if (db && process.env.FLEET_PERF_KEEP === '1') console.log(`kept database ${db.name}`);
+    else await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+  const width = Math.max(...results.map(([name]) => name.length));
+  console.log(
+    [`${KIND}, ${HOSTS} hosts, median of ${RUNS} (ms):`, ...results.map(([name, ms]) => `  ${name.padEnd(width)}  ${ms.toFixed(1).padStart(8)}`)].join('\n'),
+  );
+});
