@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './fleet-server';
+
+const PERF = join(ROOT, 'dist/cmd/osquery-perf/main.js');
+
+export interface SimReport {
+  elapsedSeconds: number;
+  agents: { total: number; started: number; enrolled: number };
+  endpoints: Record<string, { requests: number; errors: number; nodeInvalid: number; rate: number; latencyMs: { p50: number; p95: number; p99: number; max: number } }>;
+}
+
+/** Runs `osquery-perf` in its own process (so it does not share an event loop with the bench) and returns its JSON report. */
+export function runSimulator(args: Record<string, string | number>): Promise<SimReport> {
+  const argv = [PERF, '--json', '--report-interval', '0'];
+  for (const [k, v] of Object.entries(args)) argv.push(`--${k}`, String(v));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--max-old-space-size=4096', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`osquery-perf exited ${code}: ${err.slice(-2000)}`));
+      try {
+        resolve(JSON.parse(out) as SimReport);
+      } catch {
+        reject(new Error(`unparseable report: ${out.slice(0, 500)} ${err.slice(-1000)}`));
+      }
+    });
+  });
+}
