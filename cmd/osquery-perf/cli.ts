@@ -51,6 +51,7 @@ export function buildCommand(): Command {
     .option('--follow-server-options', 'apply options.distributed_interval / logger_tls_period from config', false)
     .option('--insecure', 'skip TLS certificate verification', false)
     .addOption(durationOption('--duration <dur>', 'stop after this long (default: run until Ctrl-C)'))
+    .addOption(durationOption('--warmup <dur>', 'restart request counters after this long (report the steady state only)', '0s'))
     .addOption(durationOption('--report-interval <dur>', 'print stats every interval (0 = only at the end)', '10s'))
     .option('--live-query-rows <n>', 'rows returned per live query', integer, 2)
     .option('--live-query-error-rate <p>', 'fraction of live queries that fail (0..1)', fraction, 0)
@@ -73,6 +74,7 @@ interface RawFlags {
   followServerOptions: boolean;
   insecure: boolean;
   duration?: number;
+  warmup: number;
   reportInterval: number;
   liveQueryRows: number;
   liveQueryErrorRate: number;
@@ -101,6 +103,7 @@ export function parseCli(argv: readonly string[], command: Command = buildComman
       followServerOptions: f.followServerOptions,
       insecure: f.insecure,
       durationMs: f.duration ?? 0,
+      warmupMs: f.warmup,
       liveQueryRows: f.liveQueryRows,
       liveQueryErrorRate: f.liveQueryErrorRate,
       statusLogIntervalMs: f.statusLogInterval,

@@ -21,6 +21,8 @@ export interface SimulationOptions {
   insecure: boolean;
   /** Stop by itself after this long (0 = run until stop()). */
   durationMs: number;
+  /** Request counters and latencies restart after this long, so a report covers the steady state after the enrollment ramp (0 = count everything). */
+  warmupMs: number;
   liveQueryRows: number;
   /** Fraction (0–1) of live queries that fail with status 1 and a message. */
   liveQueryErrorRate: number;
@@ -60,6 +62,7 @@ export const DEFAULT_OPTIONS: Omit<SimulationOptions, 'enrollSecret' | 'seed'> =
   followServerOptions: false,
   insecure: false,
   durationMs: 0,
+  warmupMs: 0,
   liveQueryRows: 2,
   liveQueryErrorRate: 0,
   maxSockets: 256,

@@ -44,6 +44,7 @@ export function startSimulation(input: SimulationInput): Simulation {
   const stop = (): Promise<Stats> => {
     stopping ??= (async () => {
       if (durationTimer) clearTimeout(durationTimer);
+      if (warmupTimer) clearTimeout(warmupTimer);
       for (const t of startTimers) if (t) clearTimeout(t);
       const stopped = Promise.allSettled(agents.map((a) => a.stop()));
       // Give in-flight requests a moment to finish cleanly, then cut the sockets.
@@ -59,6 +60,7 @@ export function startSimulation(input: SimulationInput): Simulation {
     return stopping;
   };
   const durationTimer = options.durationMs > 0 ? setTimeout(() => void stop(), options.durationMs) : undefined;
+  const warmupTimer = options.warmupMs > 0 ? setTimeout(() => stats.resetWindow(), options.warmupMs) : undefined;
 
   return { options, agents, stats: snapshot, stop, finished };
 }

@@ -50,10 +50,8 @@ interface EndpointState {
 export type Outcome = 'ok' | 'error' | 'node_invalid';
 
 export class StatsCollector {
-  private readonly startedAt = Date.now();
-  private readonly endpoints = Object.fromEntries(
-    ENDPOINTS.map((e) => [e, { requests: 0, errors: 0, nodeInvalid: 0, latency: new Histogram() }]),
-  ) as Record<Endpoint, EndpointState>;
+  private startedAt = Date.now();
+  private endpoints = StatsCollector.emptyEndpoints();
   readonly events: EventCounters = {
     enrollments: 0, reenrollments: 0, detailQueries: 0, labelQueries: 0, labelMatches: 0,
     additionalQueries: 0, liveQueries: 0, liveQueryErrors: 0, otherQueries: 0,
@@ -61,6 +59,18 @@ export class StatsCollector {
   };
 
   constructor(readonly seed: number) {}
+
+  private static emptyEndpoints(): Record<Endpoint, EndpointState> {
+    return Object.fromEntries(
+      ENDPOINTS.map((e) => [e, { requests: 0, errors: 0, nodeInvalid: 0, latency: new Histogram() }]),
+    ) as Record<Endpoint, EndpointState>;
+  }
+
+  /** Starts a new measurement window: request counters, latencies and the rate clock restart; events are kept. */
+  resetWindow(): void {
+    this.startedAt = Date.now();
+    this.endpoints = StatsCollector.emptyEndpoints();
+  }
 
   recordRequest(endpoint: Endpoint, outcome: Outcome, latencyMs: number): void {
     const e = this.endpoints[endpoint];

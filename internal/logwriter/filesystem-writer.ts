@@ -178,7 +178,7 @@ export class FilesystemLogWriter implements OsqueryLogWriter {
     const bytes = buffers.reduce((n, b) => n + b.length, 0);
     try {
       await this.ensureCurrentFile();
-      if (this.rotator !== undefined && this.size > 0 && this.size + bytes > this.options.rotation!.maxBytes) {
+      if (this.rotator !== undefined && this.identity.regular && this.size > 0 && this.size + bytes > this.options.rotation!.maxBytes) {
         await this.rotateForSize();
       }
       await this.append(buffers, bytes);
@@ -205,13 +205,16 @@ export class FilesystemLogWriter implements OsqueryLogWriter {
         done += n;
         rest = afterBytes(rest, n);
       }
-      this.stats.syncs++;
-      await this.fs.fdatasync(fd);
+      // A device or pipe (an operator discarding logs to /dev/null) has nothing to sync.
+      if (this.identity.regular) {
+        this.stats.syncs++;
+        await this.fs.fdatasync(fd);
+      }
       this.size += bytes;
     } catch (err) {
       // Cut a half-written batch so osquery's retry leaves no torn or doubled lines, then
       // reopen on the next batch (after a failed sync the fd's state is unknown).
-      await this.fs.ftruncate(fd, before).catch(() => undefined);
+      if (this.identity.regular) await this.fs.ftruncate(fd, before).catch(() => undefined);
       await this.dropFile();
       throw err;
     }

@@ -9,6 +9,8 @@ export interface FileIdentity {
   dev: bigint;
   ino: bigint;
   size: number;
+  /** False for devices and pipes (e.g. /dev/null): they cannot be synced, truncated or rotated. */
+  regular: boolean;
 }
 
 export interface LogFs {
@@ -29,7 +31,7 @@ const APPEND_FLAGS = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constant
 export const LOG_FILE_MODE = 0o600;
 
 function identity(s: fs.BigIntStats): FileIdentity {
-  return { dev: s.dev, ino: s.ino, size: Number(s.size) };
+  return { dev: s.dev, ino: s.ino, size: Number(s.size), regular: s.isFile() };
 }
 
 function settle<T>(resolve: (v: T) => void, reject: (e: Error) => void) {

@@ -26,6 +26,13 @@ describe('FilesystemLogWriter: content', () => {
     expect(read(path).endsWith('}\n')).toBe(true);
   });
 
+  it('accepts a device such as /dev/null (operators discarding logs): nothing to sync or rotate', async () => {
+    const writer = await FilesystemLogWriter.open('/dev/null', { rotation: { maxBytes: 10, maxBackups: 1, compress: false } });
+    await expect(writer.write(['{"a":1}', '{"b":2}'])).resolves.toBeUndefined();
+    await expect(writer.write(['{"c":3}'])).resolves.toBeUndefined();
+    await writer.close();
+  });
+
   it('keeps 64-bit integers exact', async () => {
     const path = join(tempDir(), 'result');
     const line = '{"name":"pack/p/q","numerics":true,"columns":{"size":18446744073709551615,"inode":9007199254740993}}';

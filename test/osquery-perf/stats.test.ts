@@ -20,6 +20,23 @@ describe('histogram', () => {
 });
 
 describe('stats collector', () => {
+  it('restarts request counters and latencies at the end of the warm-up but keeps events', () => {
+    const c = new StatsCollector(1);
+    c.recordRequest('enroll', 'error', 900);
+    c.events.enrollments = 5;
+    c.resetWindow();
+    c.recordRequest('distributed_read', 'ok', 2);
+    const s = c.snapshot({ total: 1, started: 1, enrolled: 1 });
+    expect(s.endpoints.enroll).toMatchObject({ requests: 0, errors: 0 });
+    expect(s.endpoints.enroll.latencyMs.max).toBe(0);
+    expect(s.endpoints.distributed_read.requests).toBe(1);
+    expect(s.events.enrollments).toBe(5);
+  });
+
+  it('parses --warmup as a duration', () => {
+    expect(parseCli(['node', 'perf', '--enroll-secret', 's', '--warmup', '45s']).simulation.warmupMs).toBe(45_000);
+  });
+
   it('counts requests, errors and node_invalid per endpoint', () => {
     const c = new StatsCollector(7);
     c.recordRequest('enroll', 'ok', 3);
