@@ -1,6 +1,14 @@
 import type {
   AppConfig,
   AppConfigStore,
+  CarveListOptions,
+  CarveMetadata,
+  CarveStore,
+  NewCarve,
+  Campaign,
+  CampaignExecution,
+  CampaignStatus,
+  CampaignStore,
   Datastore,
   EmailChangeStore,
   EnrollSecret,
@@ -25,10 +33,26 @@ import type {
   NewUser,
   OptionsSpec,
   OsqueryOptionsStore,
+  NewPack,
+  NewQuery,
+  Pack,
+  PackSpecInput,
+  PackStats,
+  PackStore,
+  PackTargets,
+  PackWithQueries,
   PasswordResetRequest,
   PasswordResetStore,
+  Query,
+  QuerySpecInput,
+  QueryStore,
+  ScheduledQuery,
+  ScheduledQueryOptions,
   Session,
   SessionStore,
+  TargetCounts,
+  TargetSelection,
+  TargetStore,
   User,
   UserStore,
 } from '../internal/fleet';
@@ -45,6 +69,11 @@ export interface DatastoreParts {
   osqueryOptions: OsqueryOptionsStore;
   labels: LabelStore;
   hosts: HostStore;
+  queries: QueryStore;
+  packs: PackStore;
+  targets: TargetStore;
+  campaigns: CampaignStore;
+  carves: CarveStore;
 }
 
 /**
@@ -240,5 +269,156 @@ export abstract class ComposedDatastore implements Datastore {
   }
   deleteIncomingHosts(createdBefore: Date): Promise<string[]> {
     return this.parts.hosts.deleteIncomingHosts(createdBefore);
+  }
+
+  // Queries
+  newQuery(query: NewQuery): Promise<Query> {
+    return this.parts.queries.newQuery(query);
+  }
+  query(id: number): Promise<Query> {
+    return this.parts.queries.query(id);
+  }
+  queryByName(name: string): Promise<Query | null> {
+    return this.parts.queries.queryByName(name);
+  }
+  listQueries(opts: ListOptions): Promise<Query[]> {
+    return this.parts.queries.listQueries(opts);
+  }
+  saveQuery(query: Query): Promise<Query> {
+    return this.parts.queries.saveQuery(query);
+  }
+  deleteQuery(id: number): Promise<void> {
+    return this.parts.queries.deleteQuery(id);
+  }
+  deleteQueries(ids: number[]): Promise<number> {
+    return this.parts.queries.deleteQueries(ids);
+  }
+  applyQuerySpecs(specs: QuerySpecInput[], authorId: number | null): Promise<void> {
+    return this.parts.queries.applyQuerySpecs(specs, authorId);
+  }
+
+  // Packs and scheduled queries
+  newPack(pack: NewPack, targets: PackTargets): Promise<Pack> {
+    return this.parts.packs.newPack(pack, targets);
+  }
+  pack(id: number): Promise<Pack> {
+    return this.parts.packs.pack(id);
+  }
+  packByName(name: string): Promise<Pack | null> {
+    return this.parts.packs.packByName(name);
+  }
+  listPacks(opts: ListOptions): Promise<Pack[]> {
+    return this.parts.packs.listPacks(opts);
+  }
+  savePack(pack: Pack, targets?: PackTargets): Promise<Pack> {
+    return this.parts.packs.savePack(pack, targets);
+  }
+  deletePack(id: number): Promise<void> {
+    return this.parts.packs.deletePack(id);
+  }
+  packTargets(packIds: number[]): Promise<Map<number, PackTargets>> {
+    return this.parts.packs.packTargets(packIds);
+  }
+  packStats(packIds: number[]): Promise<Map<number, PackStats>> {
+    return this.parts.packs.packStats(packIds);
+  }
+  packQueryCounts(packIds: number[]): Promise<Map<number, number>> {
+    return this.parts.packs.packQueryCounts(packIds);
+  }
+  applyPackSpecs(specs: PackSpecInput[]): Promise<void> {
+    return this.parts.packs.applyPackSpecs(specs);
+  }
+  packSpecs(): Promise<Array<PackSpecInput & { id: number }>> {
+    return this.parts.packs.packSpecs();
+  }
+  newScheduledQuery(packId: number, queryId: number, options: ScheduledQueryOptions): Promise<ScheduledQuery> {
+    return this.parts.packs.newScheduledQuery(packId, queryId, options);
+  }
+  scheduledQuery(id: number): Promise<ScheduledQuery> {
+    return this.parts.packs.scheduledQuery(id);
+  }
+  saveScheduledQuery(sq: ScheduledQuery): Promise<ScheduledQuery> {
+    return this.parts.packs.saveScheduledQuery(sq);
+  }
+  deleteScheduledQuery(id: number): Promise<void> {
+    return this.parts.packs.deleteScheduledQuery(id);
+  }
+  listScheduledQueriesInPack(packId: number, opts: ListOptions): Promise<ScheduledQuery[]> {
+    return this.parts.packs.listScheduledQueriesInPack(packId, opts);
+  }
+  packsForQuery(queryId: number): Promise<Pack[]> {
+    return this.parts.packs.packsForQuery(queryId);
+  }
+  packsForQueries(queryIds: number[]): Promise<Map<number, Pack[]>> {
+    return this.parts.packs.packsForQueries(queryIds);
+  }
+  allPacksForAgents(): Promise<Array<PackWithQueries & { targets: PackTargets }>> {
+    return this.parts.packs.allPacksForAgents();
+  }
+
+  // Targets
+  searchHosts(search: { terms: string[]; raw: string }, excludeIds: number[], limit: number): Promise<Host[]> {
+    return this.parts.targets.searchHosts(search, excludeIds, limit);
+  }
+  searchLabels(terms: string[], excludeIds: number[], limit: number): Promise<Label[]> {
+    return this.parts.targets.searchLabels(terms, excludeIds, limit);
+  }
+  labelHostCountsFor(labelIds: number[]): Promise<Map<number, number>> {
+    return this.parts.targets.labelHostCountsFor(labelIds);
+  }
+  countHostsInTargets(selection: TargetSelection, now: Date): Promise<TargetCounts> {
+    return this.parts.targets.countHostsInTargets(selection, now);
+  }
+  hostIdsInTargets(selection: TargetSelection): Promise<number[]> {
+    return this.parts.targets.hostIdsInTargets(selection);
+  }
+
+  // Live-query campaigns
+  newCampaign(campaign: Pick<Campaign, 'query_id' | 'user_id' | 'status'>, targets: TargetSelection): Promise<Campaign> {
+    return this.parts.campaigns.newCampaign(campaign, targets);
+  }
+  campaign(id: number): Promise<Campaign> {
+    return this.parts.campaigns.campaign(id);
+  }
+  campaignTargets(id: number): Promise<TargetSelection> {
+    return this.parts.campaigns.campaignTargets(id);
+  }
+  setCampaignStatus(id: number, status: CampaignStatus): Promise<void> {
+    return this.parts.campaigns.setCampaignStatus(id, status);
+  }
+  completeStaleCampaigns(waitingBefore: Date, runningBefore: Date): Promise<number[]> {
+    return this.parts.campaigns.completeStaleCampaigns(waitingBefore, runningBefore);
+  }
+  recordCampaignExecutions(executions: CampaignExecution[]): Promise<void> {
+    return this.parts.campaigns.recordCampaignExecutions(executions);
+  }
+  campaignExecutions(campaignId: number): Promise<CampaignExecution[]> {
+    return this.parts.campaigns.campaignExecutions(campaignId);
+  }
+  targetIdsByNames(hostnames: string[], labelNames: string[]): Promise<TargetSelection> {
+    return this.parts.campaigns.targetIdsByNames(hostnames, labelNames);
+  }
+
+  // Carves
+  newCarve(carve: NewCarve): Promise<CarveMetadata> {
+    return this.parts.carves.newCarve(carve);
+  }
+  carve(id: number): Promise<CarveMetadata> {
+    return this.parts.carves.carve(id);
+  }
+  carveBySessionId(sessionId: string): Promise<CarveMetadata | null> {
+    return this.parts.carves.carveBySessionId(sessionId);
+  }
+  listCarves(opts: CarveListOptions): Promise<CarveMetadata[]> {
+    return this.parts.carves.listCarves(opts);
+  }
+  appendCarveBlock(carveId: number, blockId: number, data: Buffer): Promise<void> {
+    return this.parts.carves.appendCarveBlock(carveId, blockId, data);
+  }
+  expireCarves(createdBefore: Date): Promise<number> {
+    return this.parts.carves.expireCarves(createdBefore);
+  }
+  carveBlock(carveId: number, blockId: number): Promise<Buffer> {
+    return this.parts.carves.carveBlock(carveId, blockId);
   }
 }

@@ -5,6 +5,12 @@ import {
   type Invite,
   type Label,
   type LABEL_ORDER_KEYS,
+  type Pack,
+  type PACK_ORDER_KEYS,
+  type Query,
+  type QUERY_ORDER_KEYS,
+  type ScheduledQuery,
+  type SCHEDULED_QUERY_ORDER_KEYS,
   type User,
 } from '../internal/fleet';
 
@@ -84,6 +90,36 @@ export const LABEL_ORDER_FIELDS: Readonly<Record<(typeof LABEL_ORDER_KEYS)[numbe
   label_type: 'label_type',
   label_membership_type: 'label_membership_type',
   host_count: 'host_count',
+};
+
+export const QUERY_ORDER_FIELDS: Readonly<Record<(typeof QUERY_ORDER_KEYS)[number], keyof Query>> = {
+  id: 'id',
+  created_at: 'created_at',
+  updated_at: 'updated_at',
+  name: 'name',
+  description: 'description',
+  query: 'query',
+  saved: 'saved',
+  author_id: 'author_id',
+};
+
+export const PACK_ORDER_FIELDS: Readonly<Record<(typeof PACK_ORDER_KEYS)[number], keyof Pack>> = {
+  id: 'id',
+  created_at: 'created_at',
+  updated_at: 'updated_at',
+  name: 'name',
+  description: 'description',
+  platform: 'platform',
+  disabled: 'disabled',
+};
+
+export const SCHEDULED_QUERY_ORDER_FIELDS: Readonly<Record<(typeof SCHEDULED_QUERY_ORDER_KEYS)[number], keyof ScheduledQuery>> = {
+  id: 'id',
+  name: 'name',
+  interval: 'interval',
+  query_name: 'query_name',
+  created_at: 'created_at',
+  updated_at: 'updated_at',
 };
 
 /** The field for `orderKey` (id when absent). The caller validated the key; this is a backstop. */

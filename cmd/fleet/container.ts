@@ -1,5 +1,5 @@
 import { Container } from 'inversify';
-import { LocalInvalidationBus } from '../../internal/cache/invalidation-bus';
+import { LocalInvalidationBus, type InvalidationBus } from '../../internal/cache/invalidation-bus';
 import { systemClock, type Clock } from '../../internal/clock/clock';
 import type { FleetConfig } from '../../internal/config/config';
 import { TYPES } from '../../internal/container/identifiers';
@@ -10,27 +10,43 @@ import type {
   HostService,
   InviteService,
   LabelService,
+  PackService,
+  QueryService,
   SessionService,
   SetupService,
+  TargetService,
   UserService,
 } from '../../internal/fleet';
 import type { Logger } from '../../internal/logging';
+import { LocalLiveQueryStore, LocalResultPubSub, type LiveQueryStore, type ResultPubSub } from '../../internal/livequery';
 import type { Mailer } from '../../internal/mail/mailer';
 import { SmtpMailer } from '../../internal/mail/smtp-mailer';
 import { LoginRateLimiter } from '../../internal/ratelimit/login-rate-limiter';
 import type { TlsInfo } from '../../internal/tls/tls-info';
 import type { LogWriters } from '../../internal/logwriter';
 import { AppConfigServiceImpl } from '../../service/app-config.service';
+import { CarveServiceImpl } from '../../service/carves.service';
+import type { CarveService } from '../../internal/fleet';
 import { HostServiceImpl } from '../../service/hosts.service';
 import { InviteServiceImpl } from '../../service/invites.service';
 import { LabelServiceImpl } from '../../service/labels.service';
+import { LIVE_QUERY_SERVICE_OPTIONS, LiveQueryServiceImpl, type LiveQueryServiceOptions } from '../../service/live-query.service';
+import { LIVE_QUERY_HOST_JSON, LiveQueryAgentSource, type LiveQueryHostJSON } from '../../service/osquery/live-query-source';
+import { hostJSON } from '../../transport/http/hosts.serialize';
+import { PackServiceImpl } from '../../service/packs.service';
+import { QueryServiceImpl } from '../../service/queries.service';
 import { SessionServiceImpl } from '../../service/sessions.service';
 import { SetupServiceImpl } from '../../service/setup.service';
+import { TargetServiceImpl } from '../../service/targets.service';
 import { UserServiceImpl } from '../../service/users.service';
 import { JOB_RUNNER_OPTIONS, JobRunner, type JobRunnerOptions } from '../../service/jobs/job-runner';
 import {
+  AGENT_SEAMS,
   AGENT_SERVICE_OPTIONS,
+  DatastorePackSource,
   OsqueryServiceImpl,
+  type PackSource,
+  type LiveQuerySource,
   type AgentLogWriters,
   type AgentServiceOptions,
 } from '../../service/osquery';
@@ -50,6 +66,13 @@ export interface ContainerDeps {
   agent?: Partial<AgentServiceOptions>;
   /** Background job interval; tests drive runs themselves. */
   jobs?: Partial<JobRunnerOptions>;
+  /** Live-query stream tuning (the 5 s totals/status tick); tests shorten it. */
+  liveQueryService?: Partial<LiveQueryServiceOptions>;
+  /**
+   * Live-query store, result pub/sub and invalidation bus (createLiveQueryInfra: Redis when
+   * configured). Absent: in-process implementations for a single process.
+   */
+  liveQuery?: { liveQueryStore: LiveQueryStore; resultPubSub: ResultPubSub; bus: InvalidationBus };
 }
 
 /** The one place the service graph is wired; tests build the same graph over any store. */
@@ -60,7 +83,9 @@ export function buildContainer(deps: ContainerDeps): Container {
   c.bind(TYPES.Datastore).toConstantValue(deps.datastore);
   c.bind(TYPES.Logger).toConstantValue(deps.logger);
   c.bind(TYPES.Clock).toConstantValue(clock);
-  c.bind(TYPES.InvalidationBus).toConstantValue(new LocalInvalidationBus());
+  c.bind(TYPES.InvalidationBus).toConstantValue(deps.liveQuery?.bus ?? new LocalInvalidationBus());
+  c.bind(TYPES.LiveQueryStore).toConstantValue(deps.liveQuery?.liveQueryStore ?? new LocalLiveQueryStore());
+  c.bind(TYPES.ResultPubSub).toConstantValue(deps.liveQuery?.resultPubSub ?? new LocalResultPubSub(deps.logger));
   c.bind(TYPES.Mailer).toConstantValue(deps.mailer ?? new SmtpMailer());
   c.bind(TYPES.TlsInfo).toConstantValue(deps.tls ?? { enabled: false, certPath: '' });
   c.bind(TYPES.PasswordHasher).toConstantValue(
@@ -74,11 +99,21 @@ export function buildContainer(deps: ContainerDeps): Container {
   c.bind<AppConfigService>(TYPES.AppConfigService).to(AppConfigServiceImpl);
   c.bind(TYPES.OsqueryLogWriters).toConstantValue(deps.logWriters ?? unconfiguredLogWriters);
   if (deps.agent) c.bind(AGENT_SERVICE_OPTIONS).toConstantValue(deps.agent);
+  c.bind<PackSource>(AGENT_SEAMS.PackSource).to(DatastorePackSource);
   c.bind<OsqueryService>(TYPES.OsqueryService).to(OsqueryServiceImpl);
   if (deps.jobs) c.bind(JOB_RUNNER_OPTIONS).toConstantValue(deps.jobs);
   c.bind(JobRunner).toSelf();
   c.bind<HostService>(TYPES.HostService).to(HostServiceImpl);
   c.bind<LabelService>(TYPES.LabelService).to(LabelServiceImpl);
+  c.bind<QueryService>(TYPES.QueryService).to(QueryServiceImpl);
+  c.bind<PackService>(TYPES.PackService).to(PackServiceImpl);
+  c.bind<TargetService>(TYPES.TargetService).to(TargetServiceImpl);
+  c.bind<CarveService>(TYPES.CarveService).to(CarveServiceImpl);
+  // Live queries: campaigns (REST + result stream) and their agent side.
+  if (deps.liveQueryService) c.bind(LIVE_QUERY_SERVICE_OPTIONS).toConstantValue(deps.liveQueryService);
+  c.bind(TYPES.LiveQueryService).to(LiveQueryServiceImpl);
+  c.bind<LiveQueryHostJSON>(LIVE_QUERY_HOST_JSON).toConstantValue((h) => hostJSON(h));
+  c.bind<LiveQuerySource>(AGENT_SEAMS.LiveQuerySource).to(LiveQueryAgentSource);
   return c;
 }
 
@@ -91,6 +126,11 @@ export function resolveServices(c: Container): Services {
     appConfig: c.get<AppConfigService>(TYPES.AppConfigService),
     hosts: c.get<HostService>(TYPES.HostService),
     labels: c.get<LabelService>(TYPES.LabelService),
+    queries: c.get<QueryService>(TYPES.QueryService),
+    packs: c.get<PackService>(TYPES.PackService),
+    targets: c.get<TargetService>(TYPES.TargetService),
+    carves: c.get<CarveService>(TYPES.CarveService),
+    liveQuery: c.get<LiveQueryServiceImpl>(TYPES.LiveQueryService),
   };
 }
 

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../../internal/logging';
 import { versionInfo } from '../../internal/version';
 import { openDatastore } from './open-datastore';
 import { startServer } from './serve';
+import { notifyReady, runPrimary, workerConfig, workerIndex } from './workers';
 
 /** Loads the config from flags + env (+ file) and a logger for it; prints deprecation warnings. */
 function configure(flags: Record<string, unknown>): { config: ReturnType<typeof loadConfig>['config']; logger: Logger } {
@@ -18,7 +19,16 @@ function configure(flags: Record<string, unknown>): { config: ReturnType<typeof 
 
 async function serve(flags: Record<string, unknown>): Promise<void> {
   const { config, logger } = configure(flags);
-  const server = await startServer(config, logger);
+  // --workers N: this process supervises N forked workers (workers.ts), each serving below.
+  const worker = workerIndex();
+  if (config.server.workers > 1 && worker === undefined) {
+    await runPrimary(config, logger);
+    return;
+  }
+  const server = await startServer(worker === undefined ? config : workerConfig(config, worker), logger, {
+    runJobs: worker === undefined || worker === 1,
+  });
+  if (worker !== undefined) notifyReady(server.url);
   const stop = async (signal: string) => {
     logger.info('shutting down', { signal });
     await server.close();

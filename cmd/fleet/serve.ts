@@ -6,18 +6,28 @@ import type { Logger } from '../../internal/logging';
 import { createMetrics } from '../../internal/metrics';
 import { createApp } from '../../transport/http/app';
 import { TYPES } from '../../internal/container/identifiers';
-import type { OsqueryService } from '../../internal/fleet';
+import type { CarveService, LiveQueryService, OsqueryService } from '../../internal/fleet';
 import { createLogWriters } from '../../internal/logwriter';
+import { createLiveQueryInfra } from '../../internal/livequery';
 import { JobRunner } from '../../service/jobs/job-runner';
 import { createAgentHandler } from '../../transport/osquery';
+import { attachResultStream } from '../../transport/websocket';
 
 export interface Server {
   url: string;
   close(): Promise<void>;
 }
 
+export interface StartServerOptions {
+  /**
+   * Run the periodic background jobs (host cleanup) in this process. Default true; with
+   * `--workers N` only worker 1 runs them (see workers.ts).
+   */
+  runJobs?: boolean;
+}
+
 /** Opens the store, wires the services and starts listening. */
-export async function startServer(config: FleetConfig, logger: Logger): Promise<Server> {
+export async function startServer(config: FleetConfig, logger: Logger, opts: StartServerOptions = {}): Promise<Server> {
   const started = Date.now();
   const metrics = createMetrics();
   const datastore = openDatastore(config, { onQuery: () => metrics.datastoreQueries.inc() });
@@ -32,12 +42,19 @@ export async function startServer(config: FleetConfig, logger: Logger): Promise<
     await datastore.close().catch(() => undefined);
     throw err;
   });
+  // Live-query store, result pub/sub, invalidation bus: Redis when configured (unreachable → no start).
+  const liveQuery = await createLiveQueryInfra(config, logger).catch(async (err: unknown) => {
+    await logWriters.close().catch(() => undefined);
+    await datastore.close().catch(() => undefined);
+    throw err;
+  });
   const container = buildContainer({
     config,
     datastore,
     logger,
     tls: { enabled: config.server.tls, certPath: config.server.cert },
     logWriters,
+    liveQuery,
   });
   const services = resolveServices(container);
   const app = createApp({
@@ -45,11 +62,12 @@ export async function startServer(config: FleetConfig, logger: Logger): Promise<
     logger,
     metrics,
     services,
-    health: [{ name: 'datastore', check: () => datastore.healthCheck() }],
+    health: [{ name: 'datastore', check: () => datastore.healthCheck() }, ...liveQuery.health],
   });
   // The agent routes (the hot path) on plain node:http; everything else goes to express.
   const agent = createAgentHandler({
     service: container.get<OsqueryService>(TYPES.OsqueryService),
+    carves: container.get<CarveService>(TYPES.CarveService),
     logger,
     metrics,
     urlPrefix: config.server.url_prefix,
@@ -58,7 +76,16 @@ export async function startServer(config: FleetConfig, logger: Logger): Promise<
   const listening = await listen(config, (req, res) => {
     if (!agent(req, res)) app(req, res);
   });
-  jobs.start();
+  // Live-query results: raw WebSocket + SockJS on the same server (spec §9.5).
+  const resultStream = container.isBound(TYPES.LiveQueryService)
+    ? attachResultStream(listening.server, {
+        sessions: services.sessions,
+        liveQuery: container.get<LiveQueryService>(TYPES.LiveQueryService),
+        logger,
+        urlPrefix: config.server.url_prefix,
+      })
+    : undefined;
+  if (opts.runJobs ?? true) jobs.start();
   logger.info('fleet server ready', { url: listening.url, datastore: datastore.kind, startup_ms: Date.now() - started });
   if (!config.logging.disable_banner) {
     process.stdout.write(`Fleet is listening on ${listening.url} (datastore: ${datastore.kind})\n`);
@@ -74,8 +101,10 @@ export async function startServer(config: FleetConfig, logger: Logger): Promise<
   return {
     url: listening.url,
     async close() {
+      resultStream?.close();
       await listening.close();
       await closeAgentRuntime(container, logWriters);
+      await liveQuery.close();
       await datastore.close();
     },
   };

@@ -4,10 +4,13 @@ import { LazyDataSource } from '../postgres/connection';
 import type { DatastoreHooks } from '../postgres/counting-logger';
 import { PostgresDatastore } from '../postgres/postgres-datastore';
 import { startPgliteServer } from './pglite-server';
+import { FileCarveBlockStorage } from './carve-block-files';
 
 export interface EmbeddedDatastoreOptions extends DatastoreHooks {
   /** PGlite's data directory; created on first boot, reused afterwards. */
   dir: string;
+  /** Where carve block files go; default `<dir>-carves` (beside, not inside, PGlite's directory). */
+  carvesDir?: string;
 }
 
 /**
@@ -39,7 +42,7 @@ export class EmbeddedDatastore extends PostgresDatastore {
         throw err;
       }
     });
-    super({ url: '', poolSize: POOL_SIZE, kind: 'embedded' }, db);
+    super({ url: '', poolSize: POOL_SIZE, kind: 'embedded', carveBlocks: new FileCarveBlockStorage(embeddedCarvesDir(opts)) }, db);
     this.lazy = db;
   }
 
@@ -52,4 +55,9 @@ export class EmbeddedDatastore extends PostgresDatastore {
     await super.prepare();
     if (pending.length > 0) await this.lazy.recycle();
   }
+}
+
+/** The directory of the embedded store's carve block files. */
+export function embeddedCarvesDir(opts: Pick<EmbeddedDatastoreOptions, 'dir' | 'carvesDir'>): string {
+  return opts.carvesDir ?? `${opts.dir.replace(/[\\/]+$/, '')}-carves`;
 }

@@ -1,15 +1,20 @@
 import type { MigrationStatus } from '../../internal/fleet';
 import { ComposedDatastore } from '../composed-datastore';
 import { InmemAppConfigStore } from './app-config.store';
+import { InmemCarveStore } from './carves.store';
+import { InmemCampaignStore } from './campaigns.store';
 import { InmemEmailChangeStore } from './email-changes.store';
 import { InmemEnrollSecretStore } from './enroll-secrets.store';
 import { InmemHostStore } from './hosts.store';
 import { InmemInviteStore } from './invites.store';
 import { InmemLabelStore } from './labels.store';
 import { InmemOsqueryOptionsStore } from './osquery-options.store';
+import { InmemPackStore } from './packs.store';
 import { InmemPasswordResetStore } from './password-resets.store';
+import { InmemQueryStore } from './queries.store';
 import { InmemSessionStore } from './sessions.store';
 import { InmemTables } from './tables';
+import { InmemTargetStore } from './targets.store';
 import { InmemUserStore } from './users.store';
 
 /** Everything in Maps; nothing persists. Same semantics as the Postgres adapter. */
@@ -30,6 +35,11 @@ export class InmemDatastore extends ComposedDatastore {
       osqueryOptions: new InmemOsqueryOptionsStore(tables),
       labels: new InmemLabelStore(tables),
       hosts: new InmemHostStore(tables),
+      queries: new InmemQueryStore(tables),
+      packs: new InmemPackStore(tables),
+      targets: new InmemTargetStore(tables),
+      carves: new InmemCarveStore(tables),
+      campaigns: new InmemCampaignStore(tables),
     });
   }
 

@@ -15,7 +15,9 @@ export function listPage<T extends { id: number }>(
   return sorted.slice(offset, offset + limit);
 }
 
+/** Null sorts after every value (Postgres' default: NULLS LAST ascending, FIRST descending). */
 function compare(a: unknown, b: unknown): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
   const x = comparable(a);
   const y = comparable(b);
   return x < y ? -1 : x > y ? 1 : 0;

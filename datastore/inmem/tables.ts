@@ -1,12 +1,19 @@
 import type {
   AppConfig,
+  CarveMetadata,
+  Campaign,
+  CampaignExecution,
+  TargetSelection,
   EnrollSecret,
   Host,
   Invite,
   Label,
   OptionsSpec,
+  Pack,
   PasswordResetRequest,
   PendingEmailChange,
+  Query,
+  ScheduledQuery,
   Session,
   User,
 } from '../../internal/fleet';
@@ -23,6 +30,13 @@ export class Sequence {
 export interface Membership {
   created_at: Date;
   updated_at: Date;
+}
+
+export type StoredQuery = Omit<Query, 'author_name'>;
+export type StoredScheduledQuery = Omit<ScheduledQuery, 'query_name' | 'query'>;
+export interface StoredPackTargets {
+  hosts: Set<number>;
+  labels: Set<number>;
 }
 
 /** All in-memory state, shared by the per-resource stores (some cross resources). */
@@ -45,8 +59,27 @@ export class InmemTables {
   readonly hostIds = new Sequence();
   /** host id → label id → membership row. */
   readonly memberships = new Map<number, Map<number, Membership>>();
+  /** Stored without the derived author_name. */
+  readonly queries = new Map<number, StoredQuery>();
+  readonly queryIds = new Sequence();
+  readonly packs = new Map<number, Pack>();
+  readonly packIds = new Sequence();
+  /** pack id → its explicit targets (ids as given: no foreign key, as in Fleet). */
+  readonly packTargets = new Map<number, StoredPackTargets>();
+  /** Stored by query id; query_name and query are read through the query. */
+  readonly scheduledQueries = new Map<number, StoredScheduledQuery>();
+  readonly scheduledQueryIds = new Sequence();
+  readonly carves = new Map<number, CarveMetadata>();
+  readonly carveIds = new Sequence();
+  /** carve id → block id → bytes. */
+  readonly carveBlocks = new Map<number, Map<number, Buffer>>();
   appConfig: AppConfig | null = null;
   osqueryOptions: OptionsSpec | null = null;
+  /** Live-query campaigns, their targets (as given) and executions (see campaigns.store.ts). */
+  readonly campaigns = new Map<number, Campaign>();
+  readonly campaignIds = new Sequence();
+  readonly campaignTargets = new Map<number, TargetSelection>();
+  readonly campaignExecutions: CampaignExecution[] = [];
 }
 
 /**

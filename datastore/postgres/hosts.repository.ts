@@ -85,21 +85,21 @@ const col = (field: keyof Host): string => `${field === 'seen_time' ? 's' : 'h'}
  * A host's row: `hosts` with its seen time. Every host has exactly one `host_seen_times`
  * row (enrollHost inserts it with the host; it cascades away with it), so an inner join.
  */
-const FROM_HOSTS = 'hosts h JOIN host_seen_times s ON s.host_id = h.id';
+export const FROM_HOSTS = 'hosts h JOIN host_seen_times s ON s.host_id = h.id';
 
 /** The select list over FROM_HOSTS, aliased to the domain's names (`h.host_name AS hostname`). */
-const SELECT_HOST = (Object.entries(COLUMN) as [keyof Host, string][])
+export const SELECT_HOST = (Object.entries(COLUMN) as [keyof Host, string][])
   .map(([field, column]) => (field === column ? col(field) : `${col(field)} AS ${field}`))
   .join(', ');
 
-type HostRow = Omit<Host, 'uptime' | 'memory'> & { uptime: string | number; memory: string | number };
+export type HostRow = Omit<Host, 'uptime' | 'memory'> & { uptime: string | number; memory: string | number };
 
 /** bigint comes back from `pg` as a string. */
-function toHost(row: HostRow): Host {
+export function toHost(row: HostRow): Host {
   return { ...row, uptime: Number(row.uptime), memory: Number(row.memory) };
 }
 
-const hours = (ms: number) => `interval '${ms / 3_600_000} hours'`;
+export const hours = (ms: number) => `interval '${ms / 3_600_000} hours'`;
 /** I = min(distributed_interval, config_tls_refresh) + 30 s, of the hosts row aliased `h`. */
 const onlineWindow = (h: string) => `make_interval(secs => LEAST(${h}.distributed_interval, ${h}.config_tls_refresh) + ${ONLINE_GRACE_SECONDS})`;
 
@@ -107,7 +107,7 @@ const onlineWindow = (h: string) => `make_interval(secs => LEAST(${h}.distribute
  * The SQL-aggregate status rules of spec §4 (inStatusBucket in internal/fleet/host-status.ts)
  * for the hosts row aliased `h` and its seen row aliased `s`.
  */
-function statusCondition(status: HostStatus, now: string, h = 'h', s = 's'): string {
+export function statusCondition(status: HostStatus, now: string, h = 'h', s = 's'): string {
   switch (status) {
     case 'online':
       return `${s}.seen_time + ${onlineWindow(h)} > ${now}`;

@@ -18,7 +18,7 @@ import { LabelEntity } from './entities';
 import { uniqueViolation } from './pg-errors';
 import { mutate, Params, queryRows } from './sql';
 
-const SELECT_LABEL = 'l.id, l.created_at, l.updated_at, l.name, l.description, l.query, l.platform, l.label_type, l.label_membership_type';
+export const SELECT_LABEL = 'l.id, l.created_at, l.updated_at, l.name, l.description, l.query, l.platform, l.label_type, l.label_membership_type';
 
 /** Order fields that are not text; text sorts in byte order, as the in-memory store does. */
 const NON_TEXT_FIELDS = new Set(['id', 'created_at', 'updated_at', 'host_count']);

@@ -2,6 +2,8 @@ import { DataSource } from 'typeorm';
 import { ServiceUnavailableError, type MigrationStatus } from '../../internal/fleet';
 import { ComposedDatastore } from '../composed-datastore';
 import { AppConfigRepository } from './app-config.repository';
+import { CarvesRepository, type CarveBlockStorage } from './carves.repository';
+import { CampaignsRepository } from './campaigns.repository';
 import { LazyDataSource } from './connection';
 import type { DatastoreHooks } from './counting-logger';
 import { dataSourceOptions } from './data-source-options';
@@ -12,9 +14,12 @@ import { InvitesRepository } from './invites.repository';
 import { LabelsRepository } from './labels.repository';
 import { migrationStatus } from './migration-status';
 import { OsqueryOptionsRepository } from './osquery-options.repository';
+import { PacksRepository } from './packs.repository';
 import { PasswordResetsRepository } from './password-resets.repository';
 import { withoutParameters } from './pg-errors';
+import { QueriesRepository } from './queries.repository';
 import { SessionsRepository } from './sessions.repository';
+import { TargetsRepository } from './targets.repository';
 import { UsersRepository } from './users.repository';
 
 export interface PostgresDatastoreOptions extends DatastoreHooks {
@@ -22,6 +27,8 @@ export interface PostgresDatastoreOptions extends DatastoreHooks {
   poolSize?: number;
   /** Reported as `kind` (the embedded store reuses this adapter). */
   kind?: string;
+  /** Where carve block bytes live (default: the carve_blocks table). */
+  carveBlocks?: CarveBlockStorage;
 }
 
 /** The TypeORM adapter: one repository per resource over one lazily opened DataSource. */
@@ -52,6 +59,11 @@ export class PostgresDatastore extends ComposedDatastore {
       osqueryOptions: new OsqueryOptionsRepository(em),
       labels: new LabelsRepository(em),
       hosts: new HostsRepository(em),
+      queries: new QueriesRepository(em),
+      packs: new PacksRepository(em),
+      targets: new TargetsRepository(em),
+      carves: new CarvesRepository(em, opts.carveBlocks),
+      campaigns: new CampaignsRepository(em),
     });
     this.db = lazy;
     this.kind = opts.kind ?? 'postgres';

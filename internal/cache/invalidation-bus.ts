@@ -1,7 +1,7 @@
 /**
- * Tells every in-memory cache (in this process, and in later issues other instances
- * through Redis) that something it may hold has changed. Producers publish after the
- * datastore write committed; consumers drop or reload what the event names.
+ * Tells every in-memory cache (in this process, and with Redis every other instance:
+ * RedisInvalidationBus) that something it may hold has changed. Producers publish after
+ * the datastore write committed; consumers drop or reload what the event names.
  */
 export type InvalidationEvent =
   /** A host's node key stopped being valid (host deleted, re-enrolled, expired). */
@@ -13,7 +13,14 @@ export type InvalidationEvent =
   /** App config (e.g. additional_queries) changed. */
   | { kind: 'app-config-changed' }
   /** Osquery options (or, later, packs) changed: agent configs must be rebuilt. */
-  | { kind: 'agent-config-changed' };
+  | { kind: 'agent-config-changed' }
+  /**
+   * Events from other instances may have been missed (the Redis connection was lost and
+   * came back): drop everything cached. The bus also sends labels-changed,
+   * app-config-changed and agent-config-changed just before it, for consumers that
+   * only know those.
+   */
+  | { kind: 'resync' };
 
 export interface InvalidationBus {
   publish(event: InvalidationEvent): void;

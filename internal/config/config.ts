@@ -12,7 +12,11 @@ export interface FleetConfig {
   datastore: DatastoreKind;
   postgres: { url: string; pool_size: number };
   embedded: { dir: string };
-  redis: { url: string };
+  redis: {
+    url: string;
+    /** Prepended to every Redis key and channel (several fleets on one Redis). */
+    key_prefix: string;
+  };
   server: {
     address: string;
     tls: boolean;
@@ -21,6 +25,11 @@ export interface FleetConfig {
     url_prefix: string;
     /** Largest accepted JSON body on the admin API, in bytes. */
     max_body_bytes: number;
+    /**
+     * Server processes on this host (node:cluster, sharing the listen port). Above 1 it
+     * needs datastore postgres and redis.url.
+     */
+    workers: number;
   };
   auth: {
     bcrypt_cost: number;
@@ -71,7 +80,7 @@ export function defaultConfig(): FleetConfig {
     datastore: 'embedded',
     postgres: { url: '', pool_size: 10 },
     embedded: { dir: '.fleet-data' },
-    redis: { url: '' },
+    redis: { url: '', key_prefix: '' },
     server: {
       address: '0.0.0.0:8080',
       tls: false,
@@ -79,6 +88,7 @@ export function defaultConfig(): FleetConfig {
       key: '',
       url_prefix: '',
       max_body_bytes: 1024 * 1024,
+      workers: 1,
     },
     auth: { bcrypt_cost: 12, salt_key_size: 24, login_rate_per_minute: 10 },
     app: {

@@ -101,6 +101,12 @@ export const SETTINGS: readonly Setting[] = [
     normalize: (v) => (v === '' || v.includes('://') ? v : `redis://${v}`),
     description: 'Redis URL (or Fleet\'s host:port address); needed to run several instances',
   }),
+  setting('redis.key_prefix', {
+    key: 'redis.key_prefix',
+    kind: 'string',
+    check: (v) => (/^[\x21-\x7e]*$/.test(v) ? undefined : 'must be printable ASCII without spaces'),
+    description: 'Prefix for every Redis key and channel, e.g. "fleet1:" to share one Redis',
+  }),
   setting('server.address', { key: 'server.address', kind: 'string', description: 'Listen address, host:port' }),
   setting('server.tls', { key: 'server.tls', kind: 'bool', description: 'Serve HTTPS (needs server.cert and server.key)' }),
   setting('server.cert', { key: 'server.cert', kind: 'string', description: 'TLS certificate file (PEM)' }),
@@ -110,6 +116,15 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'string',
     check: (v) => (v === '' || v.startsWith('/') ? undefined : 'must be empty or start with "/"'),
     description: 'Path prefix for every route, e.g. /fleet',
+  }),
+  setting('server.workers', {
+    key: 'server.workers',
+    // `fleet serve --workers N` (and FLEET_WORKERS / workers: in a file) also work.
+    aliases: ['workers'],
+    kind: 'int',
+    min: 1,
+    max: 256,
+    description: 'Server processes on this host sharing the port (also --workers); above 1 needs postgres and redis',
   }),
   setting('server.max_body_bytes', { key: 'server.max_body_bytes', kind: 'int', min: 1, description: 'Largest accepted admin API JSON body, in bytes' }),
   setting('auth.bcrypt_cost', { key: 'auth.bcrypt_cost', kind: 'int', min: 4, max: 31, description: 'bcrypt cost for password hashes' }),

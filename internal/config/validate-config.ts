@@ -30,4 +30,23 @@ export function validateConfig(config: FleetConfig, provenance: Provenance): voi
       `datastore is postgres (from ${from(settingForField('datastore'))}) but postgres.url is not set; set ${howToSet(url)}`,
     );
   }
+
+  // Several processes must share their state: the embedded store serves one process, and
+  // in-memory stores or in-process live queries would split it between workers.
+  if (config.server.workers > 1) {
+    const workers = `server.workers is ${config.server.workers} (from ${from(settingForField('server.workers'))})`;
+    if (config.datastore !== 'postgres') {
+      throw new ConfigError(
+        `${workers} but datastore is ${config.datastore} (from ${from(settingForField('datastore'))}): ` +
+          `several workers need datastore postgres (the ${config.datastore === 'embedded' ? 'embedded store serves one process' : 'in-memory store would give each worker its own data'}); ` +
+          `set ${howToSet(settingForField('postgres.url'))}, or run one worker`,
+      );
+    }
+    if (config.redis.url === '') {
+      throw new ConfigError(
+        `${workers} but redis.url is not set: several workers share live queries and cache invalidations through Redis; ` +
+          `set ${howToSet(settingForField('redis.url'))}, or run one worker`,
+      );
+    }
+  }
 }

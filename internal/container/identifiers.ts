@@ -16,6 +16,13 @@ export const TYPES = {
   OsqueryService: Symbol.for('OsqueryService'),
   HostService: Symbol.for('HostService'),
   LabelService: Symbol.for('LabelService'),
+  QueryService: Symbol.for('QueryService'),
+  PackService: Symbol.for('PackService'),
+  TargetService: Symbol.for('TargetService'),
+  LiveQueryService: Symbol.for('LiveQueryService'),
+  LiveQueryStore: Symbol.for('LiveQueryStore'),
+  ResultPubSub: Symbol.for('ResultPubSub'),
+  CarveService: Symbol.for('CarveService'),
   OsqueryLogWriters: Symbol.for('OsqueryLogWriters'),
   InvalidationBus: Symbol.for('InvalidationBus'),
 } as const;

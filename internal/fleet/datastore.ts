@@ -1,7 +1,12 @@
 import type { AppConfigStore } from './app-config';
+import type { CarveStore } from './carves';
+import type { CampaignStore } from './campaigns';
 import type { EmailChangeStore } from './email-changes';
 import type { EnrollSecretStore } from './enroll-secrets';
 import type { HostStore } from './hosts';
+import type { PackStore } from './packs';
+import type { QueryStore } from './queries';
+import type { TargetStore } from './targets';
 import type { InviteStore } from './invites';
 import type { LabelStore } from './labels';
 import type { OsqueryOptionsStore } from './osquery-options';
@@ -40,4 +45,9 @@ export interface Datastore
     EnrollSecretStore,
     OsqueryOptionsStore,
     LabelStore,
-    HostStore {}
+    HostStore,
+    QueryStore,
+    PackStore,
+    TargetStore,
+    CampaignStore,
+    CarveStore {}

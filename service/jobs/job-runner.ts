@@ -5,8 +5,10 @@ import { inject, injectable, optional } from 'inversify';
 import type { InvalidationBus } from '../../internal/cache/invalidation-bus';
 import type { Clock } from '../../internal/clock/clock';
 import { TYPES } from '../../internal/container/identifiers';
-import type { Datastore } from '../../internal/fleet';
+import { CARVE_EXPIRY_MS, type Datastore } from '../../internal/fleet';
 import type { Logger } from '../../internal/logging';
+import type { LiveQueryStore } from '../../internal/livequery/live-query-store';
+import { cleanupCampaigns } from './campaign-cleanup';
 import { cleanupHosts, type HostCleanupResult } from './host-cleanup';
 
 export interface JobRunnerOptions {
@@ -19,6 +21,10 @@ export const DEFAULT_JOB_INTERVAL_MS = 3600 * 1000;
 
 export interface JobRunResult {
   hosts?: HostCleanupResult;
+  /** Carves expired by this run (24 h after carve/begin; spec §12.5). */
+  carves?: number;
+  /** Campaigns completed as stale (waiting > 1 min, running > 24 h); their live queries stopped. */
+  campaigns?: number[];
 }
 
 @injectable()
@@ -33,6 +39,7 @@ export class JobRunner {
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.Logger) private readonly logger: Logger,
     @inject(JOB_RUNNER_OPTIONS) @optional() opts?: Partial<JobRunnerOptions>,
+    @inject(TYPES.LiveQueryStore) @optional() private readonly liveQueries?: LiveQueryStore,
   ) {
     this.intervalMs = opts?.intervalMs ?? DEFAULT_JOB_INTERVAL_MS;
   }
@@ -60,6 +67,17 @@ export class JobRunner {
       result.hosts = await cleanupHosts(this.ds, this.bus, this.logger, this.clock.now());
     } catch (err) {
       this.logger.error('host cleanup job failed', { err: err instanceof Error ? err.message : String(err) });
+    }
+    try {
+      result.carves = await this.ds.expireCarves(new Date(this.clock.now().getTime() - CARVE_EXPIRY_MS));
+      if (result.carves > 0) this.logger.info('carve cleanup expired carves', { expired: result.carves });
+    } catch (err) {
+      this.logger.error('carve cleanup job failed', { err: err instanceof Error ? err.message : String(err) });
+    }
+    try {
+      result.campaigns = await cleanupCampaigns(this.ds, this.liveQueries, this.logger, this.clock.now());
+    } catch (err) {
+      this.logger.error('campaign cleanup job failed', { err: err instanceof Error ? err.message : String(err) });
     }
     return result;
   }

@@ -12,6 +12,8 @@ export interface ConfigIntervals {
 
 export class ConfigBuilder {
   private readonly intervals = new WeakMap<OsqueryConfig, ConfigIntervals>();
+  /** base config → packs object → the composed config (shared, so its JSON text is reused). */
+  private readonly composed = new WeakMap<OsqueryConfig, WeakMap<object, OsqueryConfig>>();
 
   constructor(
     private readonly options: CachedValue<OptionsSpec>,
@@ -32,14 +34,28 @@ export class ConfigBuilder {
     return spec.config;
   }
 
-  /** The config object for a host: its base config plus `packs` when any pack applies. */
+  /**
+   * The config object for a host: its base config plus `packs` when any pack applies (stored
+   * options' own `packs` key is then overwritten, spec §6). Shared; must not be mutated.
+   */
   async configFor(host: AgentHost): Promise<{ config: OsqueryConfig; intervals: ConfigIntervals }> {
     const base = await this.baseConfig(host.platform);
     const intervals = this.intervalsOf(base);
     if (!this.packs) return { config: base, intervals };
     const packs = await this.packs.packsForHost(host);
-    if (!packs || Object.keys(packs).length === 0) return { config: base, intervals };
-    return { config: { ...base, packs }, intervals };
+    if (!packs) return { config: base, intervals };
+    let byPacks = this.composed.get(base);
+    if (!byPacks) {
+      byPacks = new WeakMap();
+      this.composed.set(base, byPacks);
+    }
+    let config = byPacks.get(packs);
+    if (!config) {
+      // `packs` only when ≥1 pack applies; otherwise a `packs` key of the stored options stays.
+      config = Object.keys(packs).length === 0 ? base : { ...base, packs };
+      byPacks.set(packs, config);
+    }
+    return { config, intervals };
   }
 
   private intervalsOf(config: OsqueryConfig): ConfigIntervals {

@@ -82,7 +82,7 @@ export class OsqueryServiceImpl implements OsqueryService {
     @inject(TYPES.InvalidationBus) private readonly bus: InvalidationBus,
     @inject(TYPES.OsqueryLogWriters) private readonly writers: AgentLogWriters,
     @inject(AGENT_SERVICE_OPTIONS) @optional() opts?: Partial<AgentServiceOptions>,
-    @inject(AGENT_SEAMS.PackSource) @optional() packs?: PackSource,
+    @inject(AGENT_SEAMS.PackSource) @optional() private readonly packs?: PackSource,
     @inject(AGENT_SEAMS.LiveQuerySource) @optional() private readonly live?: LiveQuerySource,
   ) {
     const o = { ...DEFAULT_AGENT_SERVICE_OPTIONS, ...opts };
@@ -113,6 +113,10 @@ export class OsqueryServiceImpl implements OsqueryService {
         break;
       case 'agent-config-changed':
         this.options.invalidate();
+        break;
+      case 'resync':
+        // Events from other instances may have been missed (Redis reconnect): forget cached hosts.
+        this.hosts.clear();
         break;
     }
   }
@@ -237,7 +241,18 @@ export class OsqueryServiceImpl implements OsqueryService {
       changes.labelUpdatedAt = now.getTime();
     }
     if (update.details === undefined && update.labels === undefined) return;
-    await this.saveHost(host, update);
+    if (update.labels === undefined || !this.packs) {
+      await this.saveHost(host, update);
+    } else {
+      // Pack delivery follows label membership: tell the pack source what was committed.
+      try {
+        await this.saveHost(host, update);
+      } catch (err) {
+        this.packs.forgetHost?.(host.id);
+        throw err;
+      }
+      this.packs.labelResultsWritten?.(host.id, ingested.labels);
+    }
     this.hosts.patch(host.id, changes);
   }
 
@@ -265,6 +280,7 @@ export class OsqueryServiceImpl implements OsqueryService {
   /** Stops listening for invalidations and writes pending seen times. */
   async close(): Promise<void> {
     this.unsubscribe();
+    this.packs?.close?.();
     await this.seen.close();
   }
 

@@ -85,7 +85,7 @@ export function ingestResults(results: DistributedResults): IngestedResults {
           campaignId,
           rows,
           status: Object.prototype.hasOwnProperty.call(results.statuses, name) ? results.statuses[name]! : 0,
-          message: Object.prototype.hasOwnProperty.call(results.messages, name) ? results.messages[name]! : '',
+          message: Object.prototype.hasOwnProperty.call(results.messages, name) ? results.messages[name]! : null,
         });
         break;
       }

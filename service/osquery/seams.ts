@@ -1,6 +1,6 @@
-// Extension points of the agent path that later issues fill. Nothing is bound to them today,
-// and the service behaves exactly as a Fleet without packs / live queries would: no `packs`
-// key in configs, no `fleet_distributed_query_*` in reads, campaign results dropped.
+// Extension points of the agent path, bound by cmd/fleet/container.ts: `PackSource`
+// (`DatastorePackSource`, pack-source.ts) and `LiveQuerySource` (`LiveQueryAgentSource`,
+// live-query-source.ts).
 import type { AgentHost } from '../../internal/fleet';
 
 /** Container identifiers of the seams (bind with `.toConstantValue`/`.to` when implemented). */
@@ -16,7 +16,17 @@ export const AGENT_SEAMS = {
  * Implementations must answer from memory in the common case (this runs on every /config).
  */
 export interface PackSource {
-  packsForHost(host: AgentHost): Promise<Record<string, unknown> | null> | Record<string, unknown> | null;
+  /**
+   * Return the same object for the same set of packs while nothing changed: the config built
+   * from it (and its JSON text) is then reused instead of being rebuilt per request.
+   */
+  packsForHost(host: AgentHost): Promise<Readonly<Record<string, unknown>> | null> | Readonly<Record<string, unknown>> | null;
+  /** The agent path committed these label results (label id, member) for a host. */
+  labelResultsWritten?(hostId: number, results: ReadonlyArray<readonly [number, boolean]>): void;
+  /** The agent path may have changed a host's memberships without knowing how (a failed write). */
+  forgetHost?(hostId: number): void;
+  /** Stops listening for invalidations. */
+  close?(): void;
 }
 
 /** One campaign answer from a distributed/write (spec §9.4). */
@@ -25,8 +35,8 @@ export interface LiveQueryResult {
   rows: Array<Record<string, string>>;
   /** osquery's status code for the query; 0 = success. */
   status: number;
-  /** osquery's error text (`messages[name]`), "" when none. */
-  message: string;
+  /** osquery's error text (`messages[name]`, possibly ""); null when osquery sent none. */
+  message: string | null;
 }
 
 /**

@@ -91,13 +91,17 @@ export async function readCounter(baseUrl: string, name: string): Promise<number
   return total;
 }
 
-/** Starts a bare node:http server process that reads a POST body and answers a small JSON. */
-export async function startBareServer(): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+/**
+ * Starts a bare node:http server process that reads a POST body and answers a small JSON, or
+ * `body` (the same JSON text every time, e.g. as large as the response being compared).
+ */
+export async function startBareServer(body?: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const script =
+    "const fixed=process.env.BARE_BODY;" +
     "const s=require('node:http').createServer((q,r)=>{let b='';q.on('data',c=>b+=c);q.on('end',()=>{" +
     "JSON.parse(b||'{}');r.writeHead(200,{'Content-Type':'application/json; charset=utf-8'});" +
-    "r.end(JSON.stringify({queries:{}}));});});s.keepAliveTimeout=65000;" +
+    "r.end(fixed===undefined?JSON.stringify({queries:{}}):fixed);});});s.keepAliveTimeout=65000;" +
     "s.listen(0,'127.0.0.1',()=>console.log('listening on http://127.0.0.1:'+s.address().port));";
-  const s = await startAndWait(['-e', script], {}, /listening on (\S+)/, '/');
+  const s = await startAndWait(['-e', script], body === undefined ? {} : { BARE_BODY: body }, /listening on (\S+)/, '/');
   return { url: s.url, child: s.child, stop: () => stop(s.child) };
 }

@@ -15,7 +15,10 @@ import {
   type NewUser,
   type User,
 } from '../../internal/fleet';
+import { describeCampaignContract } from './contract-campaigns';
 import { describeHostAndLabelContract } from './contract-hosts';
+import { describeCarveContract } from './contract-carves';
+import { describeQueryPackTargetContract } from './contract-queries-packs';
 
 let counter = 0;
 /** A short tag unique within the run (and across runs, for shared servers). */
@@ -132,6 +135,15 @@ export function describeDatastoreContract(
         expect(await store.hostStatusSummary(now)).toEqual({ online_count: 0, offline_count: 0, mia_count: 0, new_count: 0 });
         expect(await store.labelHostCounts()).toEqual(new Map());
         expect(await store.labelMemberHostnames(6)).toEqual([]);
+      });
+
+      test('has no queries, packs or scheduled queries', async () => {
+        expect(await store.listQueries(all())).toEqual([]);
+        expect(await store.listPacks(all())).toEqual([]);
+        expect(await store.packSpecs()).toEqual([]);
+        expect(await store.allPacksForAgents()).toEqual([]);
+        expect(await store.searchHosts({ terms: [], raw: '' }, [], 10)).toEqual([]);
+        expect((await store.searchLabels([], [], 10)).map((l) => l.id)).toEqual([6, 7, 8, 9, 10]);
       });
     });
 
@@ -612,6 +624,12 @@ export function describeDatastoreContract(
     });
 
     describeHostAndLabelContract(() => store);
+
+    describeQueryPackTargetContract(() => store);
+
+    describeCarveContract(() => store);
+
+    describeCampaignContract(() => store);
 
     describe('concurrency', () => {
       test('overlapping writes from many callers all land and stay apart', async () => {

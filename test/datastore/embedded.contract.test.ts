@@ -19,7 +19,10 @@ describeDatastoreContract(
     contractDir = tempDir();
     return new EmbeddedDatastore({ dir: contractDir });
   },
-  async () => rmSync(contractDir, { recursive: true, force: true }),
+  async () => {
+    rmSync(contractDir, { recursive: true, force: true });
+    rmSync(`${contractDir}-carves`, { recursive: true, force: true });
+  },
 );
 
 describe('embedded persistence', () => {

@@ -1,5 +1,7 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, MIGRATIONS, PostgresDatastore } from '../../datastore/postgres';
+import { HOST_SEARCH_WORDS } from '../../datastore/postgres/targets.repository';
 import { NEVER_UPDATED } from '../../internal/fleet';
 import { createTestDatabase, describeIfPostgres, queryDatabase, type TestDatabase } from '../support/services';
 import { describeDatastoreContract, newUserInput } from './contract';
@@ -49,12 +51,27 @@ describeIfPostgres('postgres', () => {
       expect(rows.map((r) => r.indexname)).toEqual([
         'hosts_host_name_lower_idx',
         'hosts_osquery_host_id_lower_key',
+        'hosts_search_words_idx',
         'hosts_uuid_lower_idx',
         'invites_email_lower_key',
         'labels_name_lower_key',
+        'packs_name_lower_key',
+        'queries_name_lower_key',
         'users_email_lower_key',
         'users_username_lower_key',
       ]);
+    });
+
+    test('the target search’s word expression is the one hosts_search_words_idx indexes', async () => {
+      const client = new Client({ connectionString: fresh.url });
+      await client.connect();
+      try {
+        await client.query('SET enable_seqscan = off');
+        const plan = await client.query(`EXPLAIN SELECT h.id FROM hosts h WHERE ${HOST_SEARCH_WORDS} @@ '''web'':*'::tsquery`);
+        expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('hosts_search_words_idx');
+      } finally {
+        await client.end();
+      }
     });
 
     test('hosts cascade to memberships and labels too, at the SQL level', async () => {
@@ -84,6 +101,25 @@ describeIfPostgres('postgres', () => {
       expect(await hostRow()).toBe(version); // the wide row is not rewritten
       await store.deleteHost(host.id);
       expect(await seenRows()).toEqual([]);
+    });
+
+    test('deleting a user leaves its queries without an author; queries and packs cascade to scheduled queries and targets', async () => {
+      const user = await store.newUser(newUserInput());
+      const query = await store.newQuery({ name: 'authored', description: '', query: 'select 1;', saved: true, author_id: user.id });
+      expect(query.author_name).toBe(user.name);
+      await queryDatabase(fresh.url, 'DELETE FROM users WHERE id = $1', [user.id]);
+      expect(await store.query(query.id)).toMatchObject({ author_id: null, author_name: '' });
+
+      const pack = await store.newPack({ name: 'cascade', description: '', platform: '', disabled: false }, { host_ids: [987_001], label_ids: [987_002] });
+      await store.newScheduledQuery(pack.id, query.id, { description: '', interval: 1, snapshot: null, removed: null, platform: null, version: null, shard: null, denylist: null });
+      const rows = async (table: string) => (await queryDatabase(fresh.url, `SELECT count(*)::int AS n FROM ${table} WHERE pack_id = $1`, [pack.id]))[0]!.n;
+      // Targets have no foreign key to hosts or labels: unknown ids are stored (and never reported).
+      expect(await rows('pack_targets')).toBe(2);
+      expect(await rows('scheduled_queries')).toBe(1);
+      await queryDatabase(fresh.url, 'DELETE FROM queries WHERE id = $1', [query.id]);
+      expect(await rows('scheduled_queries')).toBe(0);
+      await queryDatabase(fresh.url, 'DELETE FROM packs WHERE id = $1', [pack.id]);
+      expect(await rows('pack_targets')).toBe(0);
     });
 
     test('healthCheck fails with a clear error when the server is unreachable', async () => {

@@ -80,6 +80,58 @@ function describeQueryCounting(kind: string, open: (onQuery: () => void) => Prom
       expect(await sent(() => expect(store.updateHost(987_655, { details: { uptime: 5 } })).rejects.toBeInstanceOf(NotFoundError))).toBe(3);
     });
 
+    test('queries, packs and targets: the hot reads are one statement each (allPacksForAgents two), whatever the size', async () => {
+      const { host } = await enroll('packs');
+      const label = await store.newLabel({ name: 'qc-label', description: '', query: 'select 1;', platform: '', label_type: 'regular', label_membership_type: 'dynamic' });
+      const query = await store.newQuery({ name: 'qc-query', description: '', query: 'select 1;', saved: true, author_id: null });
+      const packs = [];
+      for (let i = 0; i < 3; i++) {
+        const pack = await store.newPack({ name: `qc-pack-${i}`, description: '', platform: '', disabled: false }, { host_ids: [host.id], label_ids: [label.id] });
+        await store.newScheduledQuery(pack.id, query.id, { description: '', interval: 60, snapshot: null, removed: null, platform: null, version: null, shard: null, denylist: null });
+        packs.push(pack);
+      }
+      const ids = packs.map((p) => p.id);
+      const now = new Date();
+      const all = { page: 0, orderDirection: 'asc' as const };
+      expect(await sent(() => store.allPacksForAgents())).toBe(2);
+      expect(await sent(() => store.packStats(ids))).toBe(1);
+      expect(await sent(() => store.packTargets(ids))).toBe(1);
+      expect(await sent(() => store.listPacks(all))).toBe(1);
+      expect(await sent(() => store.packSpecs())).toBe(1);
+      expect(await sent(() => store.packsForQueries([query.id, 987_001]))).toBe(1);
+      expect(await sent(() => store.listQueries(all))).toBe(1);
+      expect(await sent(() => store.query(query.id))).toBe(1);
+      expect(await sent(() => store.listScheduledQueriesInPack(ids[0]!, all))).toBe(1);
+      expect(await sent(() => store.searchHosts({ terms: ['qc'], raw: 'qc' }, [host.id], 10))).toBe(1);
+      expect(await sent(() => store.searchHosts({ terms: [], raw: '' }, [], 10))).toBe(1);
+      expect(await sent(() => store.searchLabels(['qc'], [], 10))).toBe(1);
+      expect(await sent(() => store.countHostsInTargets({ host_ids: [host.id], label_ids: [label.id] }, now))).toBe(1);
+      expect(await sent(() => store.hostIdsInTargets({ host_ids: [host.id], label_ids: [label.id] }))).toBe(1);
+      // Nothing to read, nothing sent.
+      expect(await sent(() => store.packStats([]))).toBe(0);
+      expect(await sent(() => store.countHostsInTargets({ host_ids: [], label_ids: [] }, now))).toBe(0);
+      expect(await sent(() => store.deleteQueries([]))).toBe(0);
+    });
+
+    test('queries, packs and targets: writes', async () => {
+      const query = await store.newQuery({ name: 'qc-write', description: '', query: 'select 1;', saved: true, author_id: null });
+      // The pack and its targets in one statement.
+      let packId = 0;
+      expect(await sent(async () => (packId = (await store.newPack({ name: 'qc-write', description: '', platform: '', disabled: false }, { host_ids: [1, 2], label_ids: [6] })).id))).toBe(1);
+      const pack = await store.pack(packId);
+      expect(await sent(() => store.savePack(pack))).toBe(1);
+      // START, UPDATE (locks the pack), DELETE targets, INSERT targets, COMMIT.
+      expect(await sent(() => store.savePack(pack, { host_ids: [3], label_ids: [] }))).toBe(5);
+      // START, lock pack + names + query name, INSERT … RETURNING with the join, COMMIT.
+      const options = { description: '', interval: 60, snapshot: null, removed: null, platform: null, version: null, shard: null, denylist: null };
+      expect(await sent(() => store.newScheduledQuery(packId, query.id, options))).toBe(4);
+      // START, resolve names, UPDATE pack (hit), DELETE scheduled + targets, INSERT scheduled + targets, COMMIT.
+      const spec = { name: 'qc-write', description: '', platform: '', disabled: false, targets: { labels: ['All Hosts'] }, queries: [{ query: 'qc-write', name: 'a', description: '', interval: 1 }] };
+      expect(await sent(() => store.applyPackSpecs([spec]))).toBe(6);
+      // A new pack adds its INSERT after the UPDATE that found nothing.
+      expect(await sent(() => store.applyPackSpecs([{ ...spec, name: 'qc-write-2' }]))).toBe(7);
+    });
+
     test('raw queries on the DataSource and on a query runner count, failed ones too', async () => {
       // Around the ports on purpose: every path to the server is counted, not just the repositories'.
       const ds: DataSource = await (store as unknown as { db: LazyDataSource }).db.get();

@@ -53,7 +53,8 @@ describe('POST /api/v1/osquery/config', () => {
     });
     counting.reset();
     await t.post('config', { node_key: nodeKey });
-    expect(counting.calls).toEqual(['osqueryOptions', 'updateHost']);
+    // agent-config-changed reloads the options and the packs once.
+    expect(counting.calls).toEqual(['osqueryOptions', 'allPacksForAgents', 'updateHost']);
     expect(await t.ds.host(hostId)).toMatchObject({ distributed_interval: 15, logger_tls_period: 10, config_tls_refresh: 300 });
   });
 

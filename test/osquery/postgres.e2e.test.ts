@@ -38,6 +38,29 @@ describeIfPostgres('agent API on postgres', () => {
     await (t.osquery as any).flushSeen();
   });
 
+  it('packs by host and by label target, following a label result, on Postgres', async () => {
+    const { nodeKey, hostId } = await t.enroll('darwin');
+    const label = await t.ds.newLabel({
+      name: 'pg packs label', description: '', query: 'select 1', platform: '', label_type: 'regular', label_membership_type: 'dynamic',
+    });
+    const q = await t.ds.newQuery({ name: 'pg packs query', description: '', query: 'select * from uptime', saved: true, author_id: null });
+    const direct = await t.ds.newPack({ name: 'pg direct', description: '', platform: 'darwin', disabled: false }, { host_ids: [hostId], label_ids: [] });
+    const viaLabel = await t.ds.newPack({ name: 'pg via label', description: '', platform: '', disabled: false }, { host_ids: [], label_ids: [label.id] });
+    for (const p of [direct, viaLabel]) {
+      await t.ds.newScheduledQuery(p.id, q.id, { interval: 60, snapshot: true, removed: null, platform: null, version: '', shard: 5, denylist: null, description: '' });
+    }
+    t.bus.publish({ kind: 'agent-config-changed' });
+    const sq = { query: 'select * from uptime', interval: 60, version: '', snapshot: true, shard: 5 };
+    expect((await t.post('config', { node_key: nodeKey })).body.packs).toEqual({ 'pg direct': { platform: 'darwin', queries: { 'pg packs query': sq } } });
+    const name = `fleet_label_query_${label.id}`;
+    expect((await t.post('distributed/write', { node_key: nodeKey, queries: { [name]: [{ '1': '1' }] }, statuses: {} })).status).toBe(200);
+    expect(Object.keys((await t.post('config', { node_key: nodeKey })).body.packs)).toEqual(['pg direct', 'pg via label']);
+    await t.ds.deletePack(direct.id);
+    await t.ds.deletePack(viaLabel.id);
+    t.bus.publish({ kind: 'agent-config-changed' });
+    expect((await t.post('config', { node_key: nodeKey })).body).not.toHaveProperty('packs');
+  });
+
   it('odd but valid values reach Postgres without a 500', async () => {
     const { nodeKey, hostId } = await t.enroll('ubuntu');
     const res = await t.post('distributed/write', {

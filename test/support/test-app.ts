@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import type { RequestListener } from 'node:http';
+import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Container } from 'inversify';
 import { buildContainer, closeAgentRuntime, resolveServices } from '../../cmd/fleet/container';
 import { InmemDatastore } from '../../datastore/inmem/inmem-datastore';
@@ -14,10 +15,13 @@ import { createMetrics } from '../../internal/metrics';
 import type { TlsInfo } from '../../internal/tls/tls-info';
 import { createApp } from '../../transport/http/app';
 import { createAgentHandler, type AgentBodyLimits } from '../../transport/osquery';
-import type { OsqueryService } from '../../internal/fleet';
+import type { CarveService, OsqueryService } from '../../internal/fleet';
 import type { AgentLogWriters, AgentServiceOptions } from '../../service/osquery';
 import type { JobRunnerOptions } from '../../service/jobs/job-runner';
+import type { LiveQueryServiceOptions } from '../../service/live-query.service';
 import type { HealthChecker, Services } from '../../transport/http/services';
+import { attachResultStream, type ResultStream, type ResultStreamOptions } from '../../transport/websocket';
+import type { LiveQueryService } from '../../internal/fleet';
 import { silentLogger } from './silent-logger';
 
 /** A password that satisfies Fleet's complexity rule. */
@@ -35,6 +39,8 @@ export interface TestAppOptions {
   agent?: Partial<AgentServiceOptions>;
   agentLimits?: Partial<AgentBodyLimits>;
   jobs?: Partial<JobRunnerOptions>;
+  /** Live-query stream tuning (e.g. a short totals/status tick). */
+  liveQueryService?: Partial<LiveQueryServiceOptions>;
 }
 
 /** Log writers that keep every line in memory, per log type. */
@@ -48,6 +54,24 @@ export class RecordingLogWriters implements AgentLogWriters {
     if (this.failWith) throw this.failWith;
     this.lines[kind].push(...lines);
   }
+}
+
+export interface ListenOptions {
+  /** The live-query service behind the result stream (default: the container's, when bound). */
+  liveQuery?: LiveQueryService;
+  /** Result-stream tuning; tests default to a 50 ms SockJS disconnect delay. */
+  resultStream?: Partial<ResultStreamOptions>;
+}
+
+/** The combined listener and the live-query result stream on a real loopback server. */
+export interface ListeningTestApp {
+  server: HttpServer;
+  /** `http://127.0.0.1:<port><url_prefix>` */
+  url: string;
+  port: number;
+  /** Undefined when no live-query service was available. */
+  stream?: ResultStream;
+  close(): Promise<void>;
 }
 
 export interface TestApp {
@@ -73,6 +97,8 @@ export interface TestApp {
   /** Creates a user directly through the service and logs them in. */
   createUser(fields?: Partial<{ username: string; email: string; admin: boolean; name: string }>): Promise<{ token: string; user: User }>;
   login(username: string, password?: string): Promise<string>;
+  /** Starts a real HTTP server (closed by `close()` too). */
+  listen(opts?: ListenOptions): Promise<ListeningTestApp>;
   close(): Promise<void>;
 }
 
@@ -99,6 +125,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     logWriters: opts.logWriters ?? logs,
     agent: opts.agent,
     jobs: opts.jobs,
+    liveQueryService: opts.liveQueryService,
   });
   const services = resolveServices(container);
   const metrics = createMetrics();
@@ -112,6 +139,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const osquery = container.get<OsqueryService>(TYPES.OsqueryService);
   const agentHandler = createAgentHandler({
     service: osquery,
+    carves: container.get<CarveService>(TYPES.CarveService),
     logger: silentLogger,
     metrics,
     urlPrefix: config.server.url_prefix,
@@ -121,6 +149,38 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     if (!agentHandler(req, res)) app(req, res);
   };
   const http = () => request(app);
+  const servers = new Set<ListeningTestApp>();
+  const listen = async (lopts: ListenOptions = {}): Promise<ListeningTestApp> => {
+    const server = createServer(listener);
+    const liveQuery =
+      lopts.liveQuery ??
+      (container.isBound(TYPES.LiveQueryService) ? container.get<LiveQueryService>(TYPES.LiveQueryService) : undefined);
+    const stream = liveQuery
+      ? attachResultStream(
+          server,
+          { sessions: services.sessions, liveQuery, logger: silentLogger, urlPrefix: config.server.url_prefix },
+          { sockjsDisconnectDelayMs: 50, ...lopts.resultStream },
+        )
+      : undefined;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const listening: ListeningTestApp = {
+      server,
+      port,
+      url: `http://127.0.0.1:${port}${config.server.url_prefix}`,
+      stream,
+      async close() {
+        if (!servers.delete(listening)) return;
+        stream?.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      },
+    };
+    servers.add(listening);
+    return listening;
+  };
   const login = async (username: string, password = PASSWORD) => {
     const res = await http().post('/api/v1/fleet/login').send({ username, password });
     if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${res.text}`);
@@ -140,6 +200,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     osquery,
     logs,
     login,
+    listen,
     async setup() {
       const res = await http()
         .post('/api/v1/setup')
@@ -163,6 +224,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       return { user, token: await login(user.username) };
     },
     async close() {
+      for (const s of [...servers]) await s.close();
       await closeAgentRuntime(container);
       await ds.close();
     },

@@ -1,10 +1,16 @@
 import type {
   AppConfigService,
+  CarveService,
   HostService,
   InviteService,
   LabelService,
+  LiveQueryService,
+  LiveQueryStatusService,
+  PackService,
+  QueryService,
   SessionService,
   SetupService,
+  TargetService,
   UserService,
 } from '../../internal/fleet';
 
@@ -17,6 +23,13 @@ export interface Services {
   appConfig: AppConfigService;
   hosts: HostService;
   labels: LabelService;
+  queries: QueryService;
+  packs: PackService;
+  targets: TargetService;
+  /** Live-query campaigns and status checks; their routes are mounted only when present. */
+  liveQuery?: LiveQueryService & LiveQueryStatusService;
+  /** File carving; its routes are mounted only when present. */
+  carves?: CarveService;
 }
 
 /** A backing service /healthz checks (datastore, Redis, …). */

@@ -1,11 +1,13 @@
 // The osquery agent routes on plain node:http (no express): the hot path of the product.
 // createAgentHandler() returns a listener that claims POST <prefix>/api/v1/osquery/{enroll,
-// config,distributed/read,distributed/write,log} and returns false for anything else, so the
+// config,distributed/read,distributed/write,log,carve/begin,carve/block} and returns false for anything else, so the
 // caller hands those requests to the express app.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   BadRequestError,
   NodeInvalidError,
+  NotFoundError,
+  type CarveService,
   ServiceUnavailableError,
   type OsqueryService,
 } from '../../internal/fleet';
@@ -15,13 +17,16 @@ import type { Metrics } from '../../internal/metrics';
 import { readBody, BodyTooLargeError, type BodyLimits } from './body';
 import { decodeDistributedWrite, decodeEnroll, decodeLogType, decodeNodeKey, isObject, type JsonObject } from './decode';
 import { AgentHttpError, badRequest } from './errors';
+import { decodeCarveBegin, decodeCarveBlock } from './carve-decode';
 
 export type AgentRouteName =
   | 'osquery_enroll'
   | 'osquery_config'
   | 'osquery_distributed_read'
   | 'osquery_distributed_write'
-  | 'osquery_log';
+  | 'osquery_log'
+  | 'osquery_carve_begin'
+  | 'osquery_carve_block';
 
 export interface AgentBodyLimits {
   /** enroll, config, distributed/read (bodies of a few KiB in practice). */
@@ -30,12 +35,15 @@ export interface AgentBodyLimits {
   write: number;
   /** log, after decompression (up to 1024 buffered lines). */
   log: number;
+  /** carve/block: base64 of one block (8 MB blocks are ~10.7 MB of base64). */
+  carveBlock: number;
 }
 
 export const DEFAULT_AGENT_BODY_LIMITS: AgentBodyLimits = {
   small: 1024 * 1024,
   write: 16 * 1024 * 1024,
   log: 32 * 1024 * 1024,
+  carveBlock: 16 * 1024 * 1024,
 };
 
 export interface AgentHandlerDeps {
@@ -45,6 +53,8 @@ export interface AgentHandlerDeps {
   /** `server.url_prefix` ("" or e.g. "/fleet"). */
   urlPrefix: string;
   limits?: Partial<AgentBodyLimits>;
+  /** File carving (spec §12); the carve routes exist only when given. */
+  carves?: CarveService;
 }
 
 /** A JSON body to send with its status. `json` is pre-serialised text when given. */
@@ -126,6 +136,22 @@ export function createAgentHandler(deps: AgentHandlerDeps): AgentHandler {
     true,
   );
 
+  const carves = deps.carves;
+  if (carves) {
+    add('carve/begin', 'osquery_carve_begin', limits.small, async (body) => {
+      const nodeKey = decodeNodeKey(body);
+      const input = decodeCarveBegin(body);
+      const host = await service.authenticateHost(nodeKey);
+      const carve = await carves.beginCarve(host, input);
+      return { status: 200, body: { session_id: carve.session_id, success: true } };
+    });
+    // No node key: osquery does not send one here; session_id + request_id authenticate.
+    add('carve/block', 'osquery_carve_block', limits.carveBlock, async (body) => {
+      await carves.receiveCarveBlock(decodeCarveBlock(body));
+      return { status: 200, json: '{"success":true}' };
+    });
+  }
+
   const observe = (name: AgentRouteName, status: number, start: bigint): void => {
     const labels = { route: name, method: 'POST', status: String(status) };
     metrics.httpRequests.inc(labels);
@@ -183,6 +209,10 @@ function errorReply(err: unknown, route: AgentRouteName, logger: Logger): Reply 
   if (err instanceof BadRequestError) {
     logger.debug('agent request rejected', { route, status: 400, reason: err.message });
     return { status: 400, body: { error: err.message } };
+  }
+  if (err instanceof NotFoundError) {
+    logger.debug('agent request rejected', { route, status: 404, reason: err.message });
+    return { status: 404, body: { error: err.message } };
   }
   if (err instanceof ServiceUnavailableError) {
     return { status: 500, body: { error: err.message } };
