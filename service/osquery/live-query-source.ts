@@ -71,7 +71,15 @@ export class LiveQueryAgentSource implements LiveQuerySource {
    * results clear the host's bit, orphans of older campaigns complete and stop their
    * campaign, and all answers are recorded as executions in one insert.
    */
-  async recordResults(agent: AgentHost, results: LiveQueryResult[]): Promise<void> {
+  async recordResults(agent: AgentHost, answers: LiveQueryResult[]): Promise<void> {
+    // Only answers to queries this host still has pending count: osquery re-sends results
+    // of a failed write, and a result already delivered (or of a stopped campaign) must not
+    // reach the stream twice.
+    const pending = new Set(this.store.queriesForHost(agent.id).map(([id]) => id));
+    const results = answers.filter((r) => pending.has(r.campaignId));
+    if (results.length < answers.length) {
+      this.logger.debug('live query answers dropped: not pending for this host', { host_id: agent.id, dropped: answers.length - results.length });
+    }
     if (results.length === 0) return;
     const now = this.clock.now();
     let host: Host;
@@ -103,21 +111,29 @@ export class LiveQueryAgentSource implements LiveQuerySource {
 
     const stale: number[] = [];
     const known = new Set<number>(delivered.map((r) => r.campaignId));
+    let waiting = false;
     for (const r of orphans) {
-      let createdAt: Date;
+      let campaign;
       try {
-        createdAt = (await this.ds.campaign(r.campaignId)).created_at;
+        campaign = await this.ds.campaign(r.campaignId);
       } catch (err) {
         if (!(err instanceof NotFoundError)) throw err;
         // Unknown campaign (deleted, or another server's id): nobody can want it.
         stale.push(r.campaignId);
         continue;
       }
-      if (createdAt.getTime() > now.getTime() - ORPHAN_GRACE_MS) throw new ServiceUnavailableError(WAITING_FOR_LISTENER);
-      stale.push(r.campaignId);
       known.add(r.campaignId);
+      // A young campaign whose browser has not subscribed yet: the agent must retry. A
+      // completed one (its stream already closed) will never get a listener.
+      if (campaign.status !== CAMPAIGN_COMPLETED && campaign.created_at.getTime() > now.getTime() - ORPHAN_GRACE_MS) {
+        waiting = true;
+        continue;
+      }
+      stale.push(r.campaignId);
     }
 
+    // Delivered results are out whatever happens next: never offer those queries again,
+    // or a retried write would deliver them twice.
     for (const r of delivered) await this.store.queryCompletedByHost(r.campaignId, agent.id);
     for (const id of new Set(stale)) {
       if (known.has(id)) await this.ds.setCampaignStatus(id, CAMPAIGN_COMPLETED);
@@ -125,8 +141,9 @@ export class LiveQueryAgentSource implements LiveQuerySource {
       this.logger.debug('live query result dropped: no listener', { campaign_id: id, host_id: agent.id });
     }
 
+    const recorded = new Set([...delivered.map((r) => r.campaignId), ...stale.filter((id) => known.has(id))]);
     const executions: CampaignExecution[] = results
-      .filter((r) => known.has(r.campaignId))
+      .filter((r) => recorded.has(r.campaignId))
       .map((r) => ({ host_id: agent.id, campaign_id: r.campaignId, status: r.status === 0 ? 0 : 1, error: errorOf(r), rows: r.rows.length }));
     if (executions.length > 0) {
       // The results are out already: failing the write now would only deliver them twice.
@@ -134,6 +151,7 @@ export class LiveQueryAgentSource implements LiveQuerySource {
         this.logger.warn('recording live query executions failed', { host_id: agent.id, err: err instanceof Error ? err.message : String(err) });
       });
     }
+    if (waiting) throw new ServiceUnavailableError(WAITING_FOR_LISTENER);
   }
 }
 

@@ -8,6 +8,7 @@
 import { Client } from 'pg';
 import { createDatabase, startFleet } from './fleet-server';
 import { runLoad } from './load';
+import { agentErrorCount } from './server-metrics';
 import { rssMB, sleep } from './process-probe';
 import { recordResult } from './results';
 
@@ -92,6 +93,9 @@ test('hosts API and node-key cache with 100,000 hosts', async () => {
       ...Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, Math.round(v * 10) / 10])),
       hosts_vs_healthz: +(latency.hosts_per_page_100_p95! / latency.healthz_p95!).toFixed(1),
       reads_errors: small.errors + small.non2xx + big.errors + big.non2xx,
+      reads_client_errors_timeouts: small.errors + big.errors,
+      reads_non2xx: small.non2xx + big.non2xx,
+      server_agent_non2xx: await agentErrorCount(fleet.url),
       reads_total: big.total,
       rss_after_1k_mb: Math.round(rss1k),
       rss_after_100k_mb: Math.round(rss100k),
