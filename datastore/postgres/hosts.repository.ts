@@ -104,6 +104,51 @@ export const hours = (ms: number) => `interval '${ms / 3_600_000} hours'`;
 const onlineWindow = (h: string) => `make_interval(secs => LEAST(${h}.distributed_interval, ${h}.config_tls_refresh) + ${ONLINE_GRACE_SECONDS})`;
 
 /**
+ * The online window in seconds of the hosts row aliased `h`, as stored in
+ * host_seen_times.online_window_s (migration 1773000000000): min(distributed_interval,
+ * config_tls_refresh) + 30, summed in bigint and capped at the integer maximum.
+ */
+export const onlineWindowSeconds = (h: string) =>
+  `LEAST(LEAST(${h}.distributed_interval, ${h}.config_tls_refresh)::bigint + ${ONLINE_GRACE_SECONDS}, 2147483647)::int`;
+
+/** The details fields the online window is computed from. */
+const WINDOW_FIELDS: ReadonlySet<keyof Host> = new Set<keyof Host>(['distributed_interval', 'config_tls_refresh']);
+const touchesWindow = (details: HostUpdate['details']) => detailEntries(details).some(([field]) => WINDOW_FIELDS.has(field));
+
+/**
+ * `UPDATE hosts SET <sets> WHERE id = <id>` as one statement; answers the number of hosts
+ * updated. When the patch may change an interval, the host's seen row's online_window_s is
+ * brought up to date in the same statement (written only when it actually changes).
+ */
+async function updateHostRow(em: EntityManager, sets: string[], id: string, windowMayChange: boolean, params: unknown[]): Promise<number> {
+  if (!windowMayChange) return (await mutate(em, `UPDATE hosts SET ${sets.join(', ')} WHERE id = ${id}`, params)).count;
+  const rows = await queryRows(em, `WITH u AS (
+      UPDATE hosts SET ${sets.join(', ')} WHERE id = ${id} RETURNING id, distributed_interval, config_tls_refresh
+    ), w AS (
+      UPDATE host_seen_times s SET online_window_s = ${onlineWindowSeconds('u')}
+      FROM u WHERE s.host_id = u.id AND s.online_window_s <> ${onlineWindowSeconds('u')}
+    )
+    SELECT id FROM u`, params);
+  return rows.length;
+}
+
+/**
+ * The SQL-aggregate status rules of spec §4 on the seen row aliased `s` alone (its
+ * online_window_s stands for the hosts row's intervals); `new` reads `h.created_at`.
+ * Same boundaries as statusCondition.
+ */
+export function seenStatusCondition(status: HostStatus, now: string, h = 'h', s = 's'): string {
+  switch (status) {
+    case 'online':
+      return `${s}.seen_time + make_interval(secs => ${s}.online_window_s) > ${now}`;
+    case 'offline':
+      return `${s}.seen_time + make_interval(secs => ${s}.online_window_s) <= ${now} AND ${s}.seen_time >= ${now} - ${hours(MIA_AFTER_MS)}`;
+    default:
+      return statusCondition(status, now, h, s);
+  }
+}
+
+/**
  * The SQL-aggregate status rules of spec §4 (inStatusBucket in internal/fleet/host-status.ts)
  * for the hosts row aliased `h` and its seen row aliased `s`.
  */
@@ -164,7 +209,7 @@ export class HostsRepository implements HostStore {
           `updated_at = ${p.add(input.now)}`,
           ...detailColumns(input.details, p).map(([column, param]) => `${column} = ${param}`),
         ];
-        await mutate(tx, `UPDATE hosts SET ${sets.join(', ')} WHERE id = ${p.add(existing.id)}`, p.values);
+        await updateHostRow(tx, sets, p.add(existing.id), touchesWindow(input.details), p.values);
         hostId = existing.id;
         replacedNodeKeyHash = existing.node_key_hash === input.nodeKeyHash ? null : existing.node_key_hash;
         break;
@@ -188,9 +233,10 @@ export class HostsRepository implements HostStore {
         tx,
         `WITH inserted AS (
            INSERT INTO hosts (${columns.map((c) => c[0]).join(', ')}) VALUES (${columns.map((c) => c[1]).join(', ')})
-           ON CONFLICT ((lower(osquery_host_id))) DO NOTHING RETURNING id
+           ON CONFLICT ((lower(osquery_host_id))) DO NOTHING RETURNING id, distributed_interval, config_tls_refresh
          ), seen AS (
-           INSERT INTO host_seen_times (host_id, seen_time) SELECT id, ${now}::timestamptz FROM inserted
+           INSERT INTO host_seen_times (host_id, seen_time, online_window_s)
+           SELECT id, ${now}::timestamptz, ${onlineWindowSeconds('inserted')} FROM inserted
          )
          SELECT id FROM inserted`,
         p.values,
@@ -239,7 +285,7 @@ export class HostsRepository implements HostStore {
     const needsSeen = field === 'seen_time' || (opts.status !== undefined && opts.status !== 'new');
     let join = needsSeen ? 'JOIN host_seen_times s ON s.host_id = h.id' : '';
     if (opts.labelId !== undefined) join += ` JOIN label_membership m ON m.host_id = h.id AND m.label_id = ${p.add(opts.labelId)}`;
-    if (opts.status !== undefined) where.push(statusCondition(opts.status, `${p.add(opts.now)}::timestamptz`));
+    if (opts.status !== undefined) where.push(seenStatusCondition(opts.status, `${p.add(opts.now)}::timestamptz`));
     if (opts.query !== undefined && opts.query !== '') {
       // search_text joins the four columns with chr(1); a query holding chr(1) itself
       // could match across two of them, so it takes the per-column path. LIKE rather
@@ -271,7 +317,12 @@ export class HostsRepository implements HostStore {
     return rows.map(toHost);
   }
 
-  /** One pass; the online test (the costly part) is computed once per row (OFFSET 0 keeps the subquery from being inlined). */
+  /**
+   * One statement. online/offline/mia in one pass over the narrow host_seen_times alone (its
+   * online_window_s stands for the hosts row's intervals; every host has exactly one seen
+   * row), the online test computed once per row (OFFSET 0 keeps the subquery from being
+   * inlined); new from a range count on the hosts created_at index.
+   */
   async hostStatusSummary(now: Date): Promise<HostStatusSummary> {
     const n = '$1::timestamptz';
     const [row] = await queryRows<HostStatusSummary>(
@@ -280,8 +331,8 @@ export class HostsRepository implements HostStore {
          -- offline = not online (seen + I <= now) and seen + 30 d >= now
          count(*) FILTER (WHERE NOT x.online AND x.seen_time >= ${n} - ${hours(MIA_AFTER_MS)})::int AS offline_count,
          count(*) FILTER (WHERE ${statusCondition('mia', n, 'x', 'x')})::int AS mia_count,
-         count(*) FILTER (WHERE ${statusCondition('new', n, 'x', 'x')})::int AS new_count
-       FROM (SELECT s.seen_time, h.created_at, ${statusCondition('online', n)} AS online FROM ${FROM_HOSTS} OFFSET 0) x`,
+         (SELECT count(*) FROM hosts h WHERE ${statusCondition('new', n)})::int AS new_count
+       FROM (SELECT s.seen_time, ${seenStatusCondition('online', n)} AS online FROM host_seen_times s OFFSET 0) x`,
       [now],
     );
     return row!;
@@ -309,7 +360,7 @@ export class HostsRepository implements HostStore {
       await this.em()
     ).transaction(async (tx) => {
       // The row lock taken here also orders this check-in after a concurrent delete.
-      const { count } = await mutate(tx, `UPDATE hosts SET ${sets.join(', ')} WHERE id = ${idParam}`, p.values);
+      const count = await updateHostRow(tx, sets, idParam, touchesWindow(update.details), p.values);
       if (count === 0) throw new NotFoundError('Host', id);
       if (!update.labels) return;
       const results = lastPerLabel(update.labels.results);

@@ -6,8 +6,8 @@
  * (counted from the server's `fleet_datastore_queries_total`: the only statements during the
  * run must be the once-a-second seen_time flushes).
  */
-import { createDatabase, readCounter, startBareServer, startFleet } from './fleet-server';
-import { runLoad } from './load';
+import { createDatabase, startBareServer, startFleet } from './fleet-server';
+import { compareWithBare, median } from './load';
 import { recordResult } from './results';
 
 const PACKS = 10;
@@ -77,25 +77,14 @@ test('/config for a host targeted by 10 packs × 20 scheduled queries vs a bare 
     }
     bare = await startBareServer(configText);
     const bodies = [JSON.stringify({ node_key: nodeKey })];
-    // Warm both (JIT, connection pools), then measure alternately and keep the medians.
-    await runLoad(configUrl, bodies, CONNECTIONS, 2);
-    await runLoad(`${bare.url}/`, bodies, CONNECTIONS, 2);
-    const fleetRuns = [];
-    const bareRuns = [];
-    let statements = 0;
-    let seconds = 0;
-    for (let round = 0; round < 3; round++) {
-      bareRuns.push(await runLoad(`${bare.url}/`, bodies, CONNECTIONS, SECONDS));
-      const before = await readCounter(fleet.url, 'fleet_datastore_queries_total');
-      const t0 = Date.now();
-      fleetRuns.push(await runLoad(configUrl, bodies, CONNECTIONS, SECONDS));
-      seconds += (Date.now() - t0) / 1000;
-      statements += (await readCounter(fleet.url, 'fleet_datastore_queries_total')) - before;
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const fleetRps = median(fleetRuns.map((r) => r.requestsPerSec));
-    const bareRps = median(bareRuns.map((r) => r.requestsPerSec));
-    const requests = fleetRuns.reduce((n, r) => n + r.total, 0);
+    const { fleetRuns, bareRuns, fleetRps, bareRps, requests, statements, seconds, errors } = await compareWithBare({
+      fleetBaseUrl: fleet.url,
+      fleetUrl: configUrl,
+      bareUrl: `${bare.url}/`,
+      bodies,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+    });
     const row = {
       packs: PACKS,
       scheduled_queries: scheduled,
@@ -110,7 +99,7 @@ test('/config for a host targeted by 10 packs × 20 scheduled queries vs a bare 
       sql_statements: statements,
       seen_flushes_allowed: Math.ceil(seconds) + 3,
       sql_per_request: +(statements / requests).toFixed(6),
-      errors: fleetRuns.reduce((n, r) => n + r.errors + r.non2xx, 0),
+      errors,
     };
     console.table([row]);
     recordResult('config', row);

@@ -32,7 +32,7 @@ async function seedHosts(url: string, count: number): Promise<void> {
        FROM generate_series(1, $1) AS i`,
       [count],
     );
-    await c.query(`INSERT INTO host_seen_times (host_id, seen_time) SELECT id, now() - (id % 90) * interval '1 second' FROM hosts`);
+    await c.query(`INSERT INTO host_seen_times (host_id, seen_time, online_window_s) SELECT id, now() - (id % 90) * interval '1 second', LEAST(distributed_interval, config_tls_refresh) + 30 FROM hosts`);
     await c.query(`INSERT INTO label_membership (host_id, label_id) SELECT id, 6 FROM hosts`);
     await c.query('VACUUM ANALYZE');
   } finally {

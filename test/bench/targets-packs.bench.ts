@@ -45,7 +45,7 @@ async function seed(url: string): Promise<string[]> {
        FROM generate_series(1, $1) AS i`,
       [HOSTS],
     );
-    await c.query(`INSERT INTO host_seen_times (host_id, seen_time) SELECT id, now() - (id % 90) * interval '1 second' FROM hosts`);
+    await c.query(`INSERT INTO host_seen_times (host_id, seen_time, online_window_s) SELECT id, now() - (id % 90) * interval '1 second', LEAST(distributed_interval, config_tls_refresh) + 30 FROM hosts`);
     await c.query(
       `INSERT INTO labels (name, description, query, platform, label_type, label_membership_type)
        SELECT 'bench label ' || i, 'seeded', 'select 1', '', 'regular', 'manual' FROM generate_series(1, $1) AS i`,

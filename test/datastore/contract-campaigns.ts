@@ -11,12 +11,9 @@ import {
   type Query,
   type User,
 } from '../../internal/fleet';
+import { enrollUniqueHost, uniq as uniqTag } from './contract-helpers';
 
-let counter = 0;
-function uniq(): string {
-  counter += 1;
-  return `${Date.now().toString(36)}c${counter}${Math.random().toString(36).slice(2, 6)}`;
-}
+const uniq = () => uniqTag('c');
 
 const MINUTE = 60_000;
 
@@ -47,16 +44,8 @@ export function describeCampaignContract(getStore: () => Datastore): void {
   const make = (targets = { host_ids: [] as number[], label_ids: [] as number[] }): Promise<Campaign> =>
     store.newCampaign({ query_id: query.id, user_id: user.id, status: CAMPAIGN_WAITING }, targets);
 
-  async function enroll(): Promise<Host> {
-    const tag = uniq();
-    const { host } = await store.enrollHost({
-      osqueryHostId: `coid-${tag}`,
-      nodeKeyHash: `cnkh-${tag}`,
-      enrollSecretName: 'default',
-      now: new Date(),
-      details: { hostname: `chost-${tag}` },
-    });
-    return host;
+  function enroll(): Promise<Host> {
+    return enrollUniqueHost(store, { infix: 'c', id: (tag) => `coid-${tag}`, key: (tag) => `cnkh-${tag}`, hostname: (tag) => `chost-${tag}` });
   }
 
   describe('campaigns', () => {

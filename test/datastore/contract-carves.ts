@@ -10,22 +10,9 @@ import {
   type Datastore,
   type NewCarve,
 } from '../../internal/fleet';
+import { enrollUniqueHost, expectError, uniq as uniqTag } from './contract-helpers';
 
-let counter = 0;
-function uniq(): string {
-  counter += 1;
-  return `${Date.now().toString(36)}c${counter}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-type ErrorClass = abstract new (...args: never[]) => Error;
-async function expectError(promise: Promise<unknown>, type: ErrorClass, message?: string): Promise<void> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(type);
-  if (message !== undefined) expect((err as Error).message).toBe(message);
-}
+const uniq = () => uniqTag('c');
 
 const all = (o: Partial<CarveListOptions> = {}): CarveListOptions => ({ page: 0, orderDirection: 'asc', includeExpired: false, ...o });
 
@@ -36,16 +23,12 @@ export function describeCarveContract(getStore: () => Datastore): void {
       store = getStore();
     });
 
-    async function makeHost() {
-      const tag = uniq();
-      const { host } = await store.enrollHost({
-        osqueryHostId: `carve-${tag}`,
-        nodeKeyHash: `carve-key-${tag}`,
-        enrollSecretName: '',
-        now: new Date(),
-        details: { hostname: `carver-${tag}` },
-      });
-      return host;
+    function makeHost() {
+      return enrollUniqueHost(
+        store,
+        { infix: 'c', id: (tag) => `carve-${tag}`, key: (tag) => `carve-key-${tag}`, hostname: (tag) => `carver-${tag}` },
+        { enrollSecretName: '' },
+      );
     }
 
     function carveInput(hostId: number, o: Partial<NewCarve> = {}): NewCarve {

@@ -19,35 +19,9 @@ import {
   type LabelSpecInput,
   type NewLabel,
 } from '../../internal/fleet';
+import { at, DAY, enrollUniqueHost, expectError, HOUR, idsAmong, plus, SECOND, sleep, uniq as uniqTag } from './contract-helpers';
 
-let counter = 0;
-function uniq(): string {
-  counter += 1;
-  return `${Date.now().toString(36)}h${counter}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-type ErrorClass = abstract new (...args: never[]) => Error;
-
-async function expectError(promise: Promise<unknown>, type: ErrorClass, message?: string): Promise<void> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(type);
-  if (message !== undefined) expect((err as Error).message).toBe(message);
-}
-
-const SECOND = 1000;
-const HOUR = 3600 * SECOND;
-const DAY = 24 * HOUR;
-const at = (iso: string) => new Date(iso);
-const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function idsAmong(list: { id: number }[], mine: { id: number }[]): number[] {
-  const ids = mine.map((h) => h.id);
-  return list.map((r) => r.id).filter((id) => ids.includes(id));
-}
+const uniq = () => uniqTag('h');
 
 function diff(after: HostStatusSummary, before: HostStatusSummary): HostStatusSummary {
   return {
@@ -65,17 +39,8 @@ export function describeHostAndLabelContract(getStore: () => Datastore): void {
   });
 
   /** Enrolls a new host (unique identifier, key and hostname unless given). */
-  async function enroll(over: Partial<EnrollInput> = {}, details: Partial<HostDetails> = {}): Promise<Host> {
-    const tag = uniq();
-    const { host } = await store.enrollHost({
-      osqueryHostId: `oid-${tag}`,
-      nodeKeyHash: `nkh-${tag}`,
-      enrollSecretName: 'default',
-      now: at('2030-01-01T00:00:00Z'),
-      details: { hostname: `host-${tag}.local`, ...details },
-      ...over,
-    });
-    return host;
+  function enroll(over: Partial<EnrollInput> = {}, details: Partial<HostDetails> = {}): Promise<Host> {
+    return enrollUniqueHost(store, { infix: 'h', hostname: (tag) => `host-${tag}.local` }, { now: at('2030-01-01T00:00:00Z'), ...over }, details);
   }
 
   /** A host created at `created`, last seen at `seen`, with the given intervals. */

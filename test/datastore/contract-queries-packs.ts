@@ -18,35 +18,10 @@ import {
   type ScheduledQueryOptions,
   type User,
 } from '../../internal/fleet';
+import { at, DAY, enrollUniqueHost, expectError, idsAmong, plus, SECOND, sleep, uniq as uniqTag, uniqCount } from './contract-helpers';
 
-let counter = 0;
-function uniq(): string {
-  counter += 1;
-  return `${Date.now().toString(36)}q${counter}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-type ErrorClass = abstract new (...args: never[]) => Error;
-
-async function expectError(promise: Promise<unknown>, type: ErrorClass, message?: string): Promise<void> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(type);
-  if (message !== undefined) expect((err as Error).message).toBe(message);
-}
-
-const SECOND = 1000;
-const DAY = 24 * 3600 * SECOND;
-const at = (iso: string) => new Date(iso);
-const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const uniq = () => uniqTag('q');
 const all = (o: Partial<ListOptions> = {}): ListOptions => ({ page: 0, orderDirection: 'asc', ...o });
-
-function idsAmong(list: { id: number }[], mine: { id: number }[]): number[] {
-  const ids = mine.map((r) => r.id);
-  return list.map((r) => r.id).filter((id) => ids.includes(id));
-}
 
 const NO_OPTIONS: ScheduledQueryOptions = {
   description: '',
@@ -84,7 +59,7 @@ export function describeQueryPackTargetContract(getStore: () => Datastore): void
 
   function queryInput(over: Partial<NewQuery> = {}): NewQuery {
     const tag = uniq();
-    return { name: `query-${tag}`, description: `about ${tag}`, query: `select ${counter};`, saved: true, author_id: null, ...over };
+    return { name: `query-${tag}`, description: `about ${tag}`, query: `select ${uniqCount()};`, saved: true, author_id: null, ...over };
   }
   const makeQuery = (over: Partial<NewQuery> = {}) => store.newQuery(queryInput(over));
 
@@ -98,16 +73,8 @@ export function describeQueryPackTargetContract(getStore: () => Datastore): void
   const makeLabel = (name = `tl-${uniq()}`): Promise<Label> =>
     store.newLabel({ name, description: '', query: 'select 1;', platform: '', label_type: 'regular', label_membership_type: 'dynamic' });
 
-  async function enroll(details: Partial<HostDetails> = {}, now = at('2030-01-01T00:00:00Z')): Promise<Host> {
-    const tag = uniq();
-    const { host } = await store.enrollHost({
-      osqueryHostId: `oid-${tag}`,
-      nodeKeyHash: `nkh-${tag}`,
-      enrollSecretName: 'default',
-      now,
-      details: { hostname: `qhost-${tag}`, ...details },
-    });
-    return host;
+  function enroll(details: Partial<HostDetails> = {}, now = at('2030-01-01T00:00:00Z')): Promise<Host> {
+    return enrollUniqueHost(store, { infix: 'q', hostname: (tag) => `qhost-${tag}` }, { now }, details);
   }
 
   async function join(host: Host, ...labels: Label[]): Promise<void> {
@@ -753,7 +720,7 @@ export function describeQueryPackTargetContract(getStore: () => Datastore): void
       const middle = await enroll({ hostname: `api-${tag}x.Example.com` });
       const byUuid = await enroll({ hostname: `plain-${uniq()}`, uuid: `${tag.toUpperCase()}-1234-ABCD` });
       const inside = await enroll({ hostname: `zz${tag}y` });
-      const ip = `10.${Math.floor(Math.random() * 250)}.${counter % 250}.${Math.floor(Math.random() * 250)}-${tag}`;
+      const ip = `10.${Math.floor(Math.random() * 250)}.${uniqCount() % 250}.${Math.floor(Math.random() * 250)}-${tag}`;
       const byIp = await enroll({ hostname: `ip-${uniq()}`, primary_ip: ip.slice(0, 45) });
       const mac = `aa:${tag.slice(-8)}`.slice(0, 17);
       const byMac = await enroll({ hostname: `mac-${uniq()}`, primary_mac: mac });
@@ -779,7 +746,7 @@ export function describeQueryPackTargetContract(getStore: () => Datastore): void
       const longHost = await enroll({ hostname: `x-${long}.example.com` });
       const dotted = await enroll({ hostname: `n${tag}-n1.local` });
       const symbols = await enroll({ hostname: `s${tag} ...dots` });
-      const ip = `172.${counter % 250}.${Math.floor(Math.random() * 250)}.${tag.length}-${tag}`.slice(0, 45);
+      const ip = `172.${uniqCount() % 250}.${Math.floor(Math.random() * 250)}.${tag.length}-${tag}`.slice(0, 45);
       const byIp = await enroll({ hostname: `ip-${uniq()}`, primary_ip: ip });
       const mine = [longHost, dotted, symbols, byIp];
       const search = async (terms: string[], raw = '') => idsAmong(await store.searchHosts({ terms, raw }, [], 100_000), mine);

@@ -15,35 +15,13 @@ import {
   type NewUser,
   type User,
 } from '../../internal/fleet';
+import { expectError, idsAmong, newUserInput, sleep, uniq } from './contract-helpers';
 import { describeCampaignContract } from './contract-campaigns';
 import { describeHostAndLabelContract } from './contract-hosts';
 import { describeCarveContract } from './contract-carves';
 import { describeQueryPackTargetContract } from './contract-queries-packs';
 
-let counter = 0;
-/** A short tag unique within the run (and across runs, for shared servers). */
-function uniq(): string {
-  counter += 1;
-  return `${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-export function newUserInput(overrides: Partial<NewUser> = {}): NewUser {
-  const tag = uniq();
-  return {
-    username: `user${tag}`,
-    name: `User ${tag}`,
-    email: `user${tag}@example.com`,
-    admin: false,
-    enabled: true,
-    force_password_reset: false,
-    gravatar_url: '',
-    position: '',
-    sso_enabled: false,
-    password_hash: `hash-${tag}`,
-    salt: `salt-${tag}`,
-    ...overrides,
-  };
-}
+export { newUserInput };
 
 function newInviteInput(invitedBy: number, overrides: Partial<NewInvite> = {}): NewInvite {
   const tag = uniq();
@@ -59,27 +37,7 @@ function newInviteInput(invitedBy: number, overrides: Partial<NewInvite> = {}): 
   };
 }
 
-async function expectError(
-  promise: Promise<unknown>,
-  type: typeof NotFoundError | typeof AlreadyExistsError,
-  message?: string,
-): Promise<void> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(type);
-  if (message !== undefined) expect((err as Error).message).toBe(message);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 const all = (o: Partial<ListOptions> = {}): ListOptions => ({ page: 0, orderDirection: 'asc', ...o });
-
-/** Only the listed ids, in the order the list returned them. */
-function idsAmong(list: { id: number }[], mine: number[]): number[] {
-  return list.map((r) => r.id).filter((id) => mine.includes(id));
-}
 
 export function describeDatastoreContract(
   name: string,

@@ -67,8 +67,8 @@ test(`host queries at ${HOSTS} hosts (${KIND})`, async () => {
     );
     // Every host has its seen row (enrollHost's invariant); ids are 1..HOSTS here.
     await ds.query(
-      `INSERT INTO host_seen_times (host_id, seen_time)
-       SELECT id, CASE WHEN id % 100 < 90 THEN $1::timestamptz - (id % 10) * interval '1 second'
+      `INSERT INTO host_seen_times (host_id, online_window_s, seen_time)
+       SELECT id, LEAST(distributed_interval, config_tls_refresh) + 30, CASE WHEN id % 100 < 90 THEN $1::timestamptz - (id % 10) * interval '1 second'
                        WHEN id % 100 < 98 THEN $1::timestamptz - (id % 5000) * interval '1 minute'
                        ELSE $1::timestamptz - interval '40 days' END
        FROM hosts`,

@@ -103,6 +103,36 @@ describeIfPostgres('postgres', () => {
       expect(await seenRows()).toEqual([]);
     });
 
+    test('host_seen_times.online_window_s follows min(distributed_interval, config_tls_refresh) + 30 on every write path', async () => {
+      const now = new Date('2030-04-01T00:00:00Z');
+      const windowOf = async (id: number) =>
+        (await queryDatabase(fresh.url, 'SELECT online_window_s AS w FROM host_seen_times WHERE host_id = $1', [id]))[0]!.w;
+      const { host } = await store.enrollHost({ osqueryHostId: 'win-1', nodeKeyHash: 'win-k1', enrollSecretName: '', now, details: { distributed_interval: 10, config_tls_refresh: 20 } });
+      expect(await windowOf(host.id)).toBe(40);
+      const { host: bare } = await store.enrollHost({ osqueryHostId: 'win-2', nodeKeyHash: 'win-k2', enrollSecretName: '', now, details: {} });
+      expect(await windowOf(bare.id)).toBe(30);
+      await store.updateHost(host.id, { details: { config_tls_refresh: 5 } });
+      expect(await windowOf(host.id)).toBe(35);
+      await store.updateHost(host.id, { details: { uptime: 9 } });
+      expect(await windowOf(host.id)).toBe(35);
+      await store.updateHost(host.id, { details: { distributed_interval: 2, config_tls_refresh: 300 } });
+      expect(await windowOf(host.id)).toBe(32);
+      // Re-enroll with new facts.
+      await store.enrollHost({ osqueryHostId: 'win-1', nodeKeyHash: 'win-k3', enrollSecretName: '', now, details: { distributed_interval: 60 } });
+      expect(await windowOf(host.id)).toBe(90);
+      await store.enrollHost({ osqueryHostId: 'win-1', nodeKeyHash: 'win-k4', enrollSecretName: '', now, details: {} });
+      expect(await windowOf(host.id)).toBe(90);
+      // The summary follows it: seen 60 s before `at`, online under a 90 s window, offline under 32 s.
+      const at = new Date(now.getTime() + 60_000);
+      const before = await store.hostStatusSummary(at);
+      await store.updateHost(host.id, { details: { distributed_interval: 2 } });
+      const after = await store.hostStatusSummary(at);
+      expect(after.online_count).toBe(before.online_count - 1);
+      expect(after.offline_count).toBe(before.offline_count + 1);
+      await store.deleteHost(host.id);
+      await store.deleteHost(bare.id);
+    });
+
     test('deleting a user leaves its queries without an author; queries and packs cascade to scheduled queries and targets', async () => {
       const user = await store.newUser(newUserInput());
       const query = await store.newQuery({ name: 'authored', description: '', query: 'select 1;', saved: true, author_id: user.id });

@@ -1,33 +1,20 @@
 import type { Test } from 'supertest';
-import type { InvalidationEvent } from '../../internal/cache/invalidation-bus';
 import { BUILTIN_LABELS } from '../../internal/fleet';
-import { expectAuthMatrix, makeCallers, matrixFor, type CallerTokens } from '../support/auth-matrix';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { expectAuthMatrix, matrixFor } from '../support/auth-matrix';
+import { startTestApp } from '../support/test-app';
 import { FLEET, KOLIDE, badRequest, notFound, validation } from './helpers';
 import { enrollHost } from './host-fixtures';
+import { type AdminApp, useAdminApp } from './query-fixtures';
 
-let t: TestApp;
-let adminToken: string;
-let callers: CallerTokens;
-let events: InvalidationEvent[];
+let { t, adminToken, callers, ev } = {} as AdminApp;
+useAdminApp((app) => ({ t, adminToken, callers, ev } = app));
 let seq = 0;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  adminToken = (await t.setup()).token;
-  callers = await makeCallers(t, adminToken);
-  t.bus.subscribe((e) => events.push(e));
-});
-beforeEach(() => {
-  events = [];
-});
-afterAll(() => t.close());
 
 const asAdmin = (req: Test) => req.set('Authorization', `Bearer ${adminToken}`);
 const get = (path: string) => asAdmin(t.http().get(`${FLEET}${path}`));
 const apply = (body: unknown) => asAdmin(t.http().post(`${FLEET}/spec/labels`)).send(body as object);
 const applySpecs = (...specs: unknown[]) => apply({ specs });
-const changed = () => events.filter((e) => e.kind === 'labels-changed').length;
+const changed = () => ev.count('labels-changed');
 const base = (reason: string) => [{ name: 'base', reason }];
 const members = async (name: string) => {
   const label = (await t.ds.labelByName(name))!;

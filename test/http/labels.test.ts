@@ -1,10 +1,10 @@
 import type { Test } from 'supertest';
-import type { InvalidationEvent } from '../../internal/cache/invalidation-bus';
 import { BUILTIN_LABELS } from '../../internal/fleet';
-import { expectAuthMatrix, makeCallers, matrixFor, type CallerTokens } from '../support/auth-matrix';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { expectAuthMatrix, matrixFor } from '../support/auth-matrix';
+import { startTestApp } from '../support/test-app';
 import { FLEET, HUGE, KOLIDE, badRequest, expectError, notFound, validation } from './helpers';
 import { HOST_KEYS, enrollHost, setMembership } from './host-fixtures';
+import { type AdminApp, useAdminApp } from './query-fixtures';
 
 const LABEL_RESPONSE_KEYS = [
   'created_at',
@@ -23,29 +23,16 @@ const LABEL_RESPONSE_KEYS = [
 ];
 const keysOf = (o: object, omitted: string[] = []) => expect(Object.keys(o)).toEqual(LABEL_RESPONSE_KEYS.filter((k) => !omitted.includes(k)));
 
-let t: TestApp;
-let adminToken: string;
-let callers: CallerTokens;
-let events: InvalidationEvent[];
+let { t, adminToken, callers, ev } = {} as AdminApp;
+useAdminApp((app) => ({ t, adminToken, callers, ev } = app));
 let seq = 0;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  adminToken = (await t.setup()).token;
-  callers = await makeCallers(t, adminToken);
-  t.bus.subscribe((e) => events.push(e));
-});
-beforeEach(() => {
-  events = [];
-});
-afterAll(() => t.close());
 
 const asAdmin = (req: Test) => req.set('Authorization', `Bearer ${adminToken}`);
 const get = (path: string) => asAdmin(t.http().get(`${FLEET}${path}`));
 const post = (path: string, body: unknown) => asAdmin(t.http().post(`${FLEET}${path}`)).send(body as object);
 const patch = (path: string, body: unknown) => asAdmin(t.http().patch(`${FLEET}${path}`)).send(body as object);
 const del = (path: string) => asAdmin(t.http().delete(`${FLEET}${path}`));
-const changed = () => events.filter((e) => e.kind === 'labels-changed').length;
+const changed = () => ev.count('labels-changed');
 
 async function newLabel(fields: { name?: string; query?: string; description?: string; platform?: string } = {}) {
   const res = await post('/labels', { name: `label-${++seq}`, query: 'select 1;', ...fields });
@@ -213,7 +200,7 @@ describe('POST /labels', () => {
 describe('PATCH /labels/{id}', () => {
   test('§18.36: changes name and description only; platform and query are ignored', async () => {
     const l = await newLabel({ name: 'before', query: 'select 1;', platform: 'ubuntu', description: 'old' });
-    events = [];
+    ev.reset();
     const res = await patch(`/labels/${l.id}`, { name: 'after', description: 'new', platform: 'darwin', query: 'x' });
     expect(res.status).toBe(200);
     expect(res.body.label).toMatchObject({ id: l.id, name: 'after', display_text: 'after', description: 'new', platform: 'ubuntu', query: 'select 1;' });
@@ -243,7 +230,7 @@ describe('PATCH /labels/{id}', () => {
     notFound(await patch('/labels/99999', { name: 'x' }), 'Label 99999 was not found in the datastore');
     const a = await newLabel();
     const b = await newLabel();
-    events = [];
+    ev.reset();
     expectError(await patch(`/labels/${b.id}`, { name: a.name }), 409, 'Resource Already Exists', [
       { name: 'base', reason: `Label ${a.name} already exists in the datastore` },
     ]);
@@ -317,7 +304,7 @@ describe('DELETE /labels/{name}', () => {
     const l = await newLabel({ name: 'Delete Me' });
     const e = await enrollHost(t);
     await setMembership(t, e.host.id, l.id, true);
-    events = [];
+    ev.reset();
     const res = await del('/labels/delete%20me');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({});
@@ -354,7 +341,7 @@ describe('DELETE /labels/{name}', () => {
 describe('DELETE /labels/id/{id}', () => {
   test('deletes by id; unknown 404; builtin 422; bad id 400', async () => {
     const l = await newLabel();
-    events = [];
+    ev.reset();
     const res = await del(`/labels/id/${l.id}`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({});

@@ -1,24 +1,11 @@
-import { expectAuthMatrix, makeCallers, matrixFor, type CallerTokens } from '../support/auth-matrix';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { expectAuthMatrix, matrixFor } from '../support/auth-matrix';
+import { startTestApp } from '../support/test-app';
 import { FLEET, HUGE, KOLIDE, badRequest, notFound, validation } from './helpers';
 import { enrollHost } from './host-fixtures';
-import { eventRecorder, queryPackClient } from './query-fixtures';
+import { type AdminApp, queryPackClient, useAdminApp } from './query-fixtures';
 
-let t: TestApp;
-let adminToken: string;
-let callers: CallerTokens;
-let c: ReturnType<typeof queryPackClient>;
-let ev: ReturnType<typeof eventRecorder>;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  adminToken = (await t.setup()).token;
-  callers = await makeCallers(t, adminToken);
-  c = queryPackClient(t, () => adminToken);
-  ev = eventRecorder(t);
-});
-beforeEach(() => ev.reset());
-afterAll(() => t.close());
+let { t, callers, c, ev } = {} as AdminApp;
+useAdminApp((app) => ({ t, callers, c, ev } = app));
 
 const apply = (...specs: unknown[]) => c.post('/spec/packs', { specs });
 const INTERVAL = 'must be an integer from 1 to 604800 (seconds)';

@@ -1,26 +1,10 @@
-import { expectAuthMatrix, makeCallers, matrixFor, type CallerTokens } from '../support/auth-matrix';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { expectAuthMatrix, matrixFor } from '../support/auth-matrix';
+import { startTestApp } from '../support/test-app';
 import { FLEET, HUGE, KOLIDE, badRequest, expectError, notFound, validation } from './helpers';
-import { PACK_KEYS, QUERY_KEYS, TIME, eventRecorder, keysWithout, queryPackClient } from './query-fixtures';
+import { type AdminApp, keysWithout, PACK_KEYS, QUERY_KEYS, queryPackClient, TIME, useAdminApp } from './query-fixtures';
 
-let t: TestApp;
-let adminToken: string;
-let adminId: number;
-let callers: CallerTokens;
-let c: ReturnType<typeof queryPackClient>;
-let ev: ReturnType<typeof eventRecorder>;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  const setup = await t.setup();
-  adminToken = setup.token;
-  adminId = setup.user.id;
-  callers = await makeCallers(t, adminToken);
-  c = queryPackClient(t, () => adminToken);
-  ev = eventRecorder(t);
-});
-beforeEach(() => ev.reset());
-afterAll(() => t.close());
+let { t, adminId, callers, c, ev } = {} as AdminApp;
+useAdminApp((app) => ({ t, adminId, callers, c, ev } = app));
 
 const ATTACH = 'ATTACH not allowed in queries';
 

@@ -1,6 +1,7 @@
 import type { Test } from 'supertest';
 import type { InvalidationEvent } from '../../internal/cache/invalidation-bus';
-import type { TestApp } from '../support/test-app';
+import { makeCallers, type CallerTokens } from '../support/auth-matrix';
+import { startTestApp, type TestApp } from '../support/test-app';
 import { FLEET } from './helpers';
 
 /** Shorthands for the query, pack and schedule tests: admin requests and fixtures made over HTTP. */
@@ -42,7 +43,10 @@ export function queryPackClient(t: TestApp, token: () => string) {
   return { as, get, post, patch, del, raw, newQuery, newPack, schedule, unique };
 }
 
-/** Records bus events; `configChanges()` counts `agent-config-changed` since the last reset. */
+/**
+ * Records bus events; `configChanges()` counts `agent-config-changed` and `count(kind)` any
+ * kind, since the last reset.
+ */
 export function eventRecorder(t: TestApp) {
   let events: InvalidationEvent[] = [];
   t.bus.subscribe((e) => events.push(e));
@@ -51,7 +55,39 @@ export function eventRecorder(t: TestApp) {
       events = [];
     },
     configChanges: () => events.filter((e) => e.kind === 'agent-config-changed').length,
+    count: (kind: InvalidationEvent['kind']) => events.filter((e) => e.kind === kind).length,
   };
+}
+
+/** A test file's shared app, set up with an admin: its token and id, a caller per role, a client and an event recorder. */
+export interface AdminApp {
+  t: TestApp;
+  adminToken: string;
+  adminId: number;
+  callers: CallerTokens;
+  c: ReturnType<typeof queryPackClient>;
+  ev: ReturnType<typeof eventRecorder>;
+}
+
+/**
+ * Registers a test file's hooks: beforeAll starts and sets up the app and hands it to `assign`;
+ * beforeEach forgets recorded events; afterAll closes the app. Typical use:
+ *
+ *     let { t, adminToken, c, ev } = {} as AdminApp;
+ *     useAdminApp((app) => ({ t, adminToken, c, ev } = app));
+ */
+export function useAdminApp(assign: (app: AdminApp) => void): void {
+  let app: AdminApp | undefined;
+  beforeAll(async () => {
+    const t = await startTestApp();
+    const setup = await t.setup();
+    const adminToken = setup.token;
+    const callers = await makeCallers(t, adminToken);
+    app = { t, adminToken, adminId: setup.user.id, callers, c: queryPackClient(t, () => adminToken), ev: eventRecorder(t) };
+    assign(app);
+  });
+  beforeEach(() => app!.ev.reset());
+  afterAll(() => app!.t.close());
 }
 
 export const QUERY_KEYS = ['created_at', 'updated_at', 'id', 'name', 'description', 'query', 'saved', 'author_id', 'author_name', 'packs'];

@@ -1,24 +1,10 @@
-import { expectAuthMatrix, makeCallers, matrixFor, type CallerTokens } from '../support/auth-matrix';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { expectAuthMatrix, matrixFor } from '../support/auth-matrix';
 import { FLEET, KOLIDE, badRequest, expectError, notFound, validation } from './helpers';
 import { enrollHost } from './host-fixtures';
-import { SCHEDULED_KEYS, TIME, eventRecorder, keysWithout, queryPackClient } from './query-fixtures';
+import { type AdminApp, keysWithout, SCHEDULED_KEYS, TIME, useAdminApp } from './query-fixtures';
 
-let t: TestApp;
-let adminToken: string;
-let callers: CallerTokens;
-let c: ReturnType<typeof queryPackClient>;
-let ev: ReturnType<typeof eventRecorder>;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  adminToken = (await t.setup()).token;
-  callers = await makeCallers(t, adminToken);
-  c = queryPackClient(t, () => adminToken);
-  ev = eventRecorder(t);
-});
-beforeEach(() => ev.reset());
-afterAll(() => t.close());
+let { t, callers, c, ev } = {} as AdminApp;
+useAdminApp((app) => ({ t, callers, c, ev } = app));
 
 const INTERVAL = 'must be an integer from 1 to 604800 (seconds)';
 const SHARD = 'must be an integer from 0 to 100';

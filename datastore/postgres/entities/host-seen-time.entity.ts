@@ -11,4 +11,11 @@ export class HostSeenTimeEntity {
   host_id!: number;
   @Column({ type: 'timestamptz' })
   seen_time!: Date;
+  /**
+   * The online window in seconds, min(distributed_interval, config_tls_refresh) + 30, a copy
+   * of the hosts row's intervals kept current by HostsRepository (enroll, detail updates),
+   * so the status counts and filters read this table alone.
+   */
+  @Column({ type: 'integer', default: 30 })
+  online_window_s!: number;
 }
