@@ -6,6 +6,7 @@
  * trivial SQL statement), measured in the same run.
  */
 import { Client } from 'pg';
+import { benchNodeKey, seedHosts } from './seed-hosts';
 import { createDatabase, startFleet } from './fleet-server';
 import { runLoad } from './load';
 import { agentErrorCount } from './server-metrics';
@@ -14,25 +15,13 @@ import { recordResult } from './results';
 
 const HOSTS = 100_000;
 const SAMPLES = 200;
-const nodeKey = (i: number) => `bench-node-key-${i}`;
 
 /** Inserts hosts with known node keys whose details and labels are fresh (nothing due). */
-async function seedHosts(url: string, count: number): Promise<void> {
+async function seedDatabase(url: string, count: number): Promise<void> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
-    await c.query(
-      `INSERT INTO hosts (osquery_host_id, node_key_hash, enroll_secret_name, host_name, uuid, hardware_serial, primary_ip,
-         platform, osquery_version, os_version, distributed_interval, config_tls_refresh, logger_tls_period,
-         detail_update_time, label_update_time, created_at, uptime, physical_memory)
-       SELECT 'host-' || i, encode(sha256(convert_to('bench-node-key-' || i, 'UTF8')), 'hex'), 'default',
-         'host-' || i || '.example.com', md5(i::text), 'SN' || i, '10.' || (i / 65536) || '.' || ((i / 256) % 256) || '.' || (i % 256),
-         (ARRAY['ubuntu','centos','darwin','windows'])[1 + i % 4], '5.12.1', 'Bench OS', 10, 60, 10,
-         now(), now() + interval '1 hour', now() - (i % 48) * interval '1 hour', 3600, 17179869184
-       FROM generate_series(1, $1) AS i`,
-      [count],
-    );
-    await c.query(`INSERT INTO host_seen_times (host_id, seen_time, online_window_s) SELECT id, now() - (id % 90) * interval '1 second', LEAST(distributed_interval, config_tls_refresh) + 30 FROM hosts`);
+    await seedHosts(c, count);
     await c.query(`INSERT INTO label_membership (host_id, label_id) SELECT id, 6 FROM hosts`);
     await c.query('VACUUM ANALYZE');
   } finally {
@@ -59,7 +48,7 @@ async function timeGets(url: string, token: string, samples: number): Promise<nu
 
 test('hosts API and node-key cache with 100,000 hosts', async () => {
   const db = await createDatabase();
-  await seedHosts(db.url, HOSTS);
+  await seedDatabase(db.url, HOSTS);
   const fleet = await startFleet(db.url);
   try {
     const api = `${fleet.url}/api/v1/fleet`;
@@ -80,7 +69,7 @@ test('hosts API and node-key cache with 100,000 hosts', async () => {
 
     // Memory: touch 1,000 hosts, then all 100,000 (each check-in caches its node key).
     const read = `${fleet.url}/api/v1/osquery/distributed/read`;
-    const bodies = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ node_key: nodeKey(i + 1) }));
+    const bodies = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ node_key: benchNodeKey(i + 1) }));
     const small = await runLoad(read, bodies(1000), 20, 3);
     await sleep(3000);
     const rss1k = rssMB(fleet.child.pid!);
