@@ -36,7 +36,7 @@ interface Row {
 function median(results: RunResult[]): RunResult {
   return [...results].sort((a, b) => a.linesPerSecond - b.linesPerSecond)[Math.floor(results.length / 2)]!;
 }
-const FIXTURE = resolve(__dirname, '../../../shared/fixtures/osquery-requests/log-result-event.json');
+const FIXTURE = resolve(__dirname, '../fixtures/osquery-requests/log-result-event.json');
 
 interface Case {
   mode: string;

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const DIR = resolve(__dirname, '../../../shared/fixtures/osquery-requests');
+const DIR = resolve(__dirname, '../fixtures/osquery-requests');
 
 export interface LogFixture {
   name: string;

@@ -1,13 +1,11 @@
-// The osqueryd request fixtures (shared/fixtures/osquery-requests), located next to the
-// repository by default or via OSQUERY_FIXTURES_DIR. Tests comparing against them are
-// skipped when they are absent rather than failing for an unrelated reason.
+// The osqueryd request fixtures, vendored in test/fixtures/ (a copy of the workplace's
+// shared/fixtures), or another copy via OSQUERY_FIXTURES_DIR.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const candidates = [
   process.env.OSQUERY_FIXTURES_DIR,
-  resolve(__dirname, '../../../shared/fixtures/osquery-requests'),
-  resolve(__dirname, '../../shared/fixtures/osquery-requests'),
+  resolve(__dirname, '../fixtures/osquery-requests'),
 ].filter((p): p is string => !!p);
 
 export const FIXTURES_DIR = candidates.find((p) => existsSync(resolve(p, 'enroll-ubuntu.json')));

@@ -5,7 +5,7 @@ import { hashToken } from '../../internal/crypto/tokens';
 import type { Datastore } from '../../internal/fleet';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app';
 
-export const FIXTURES = process.env.FLEET_OSQUERY_FIXTURES || join(__dirname, '../../../shared/fixtures/osquery-requests');
+export const FIXTURES = process.env.FLEET_OSQUERY_FIXTURES || join(__dirname, '../fixtures/osquery-requests');
 
 export type Platform = 'ubuntu' | 'centos' | 'darwin' | 'windows';
 export const PLATFORMS: Platform[] = ['ubuntu', 'centos', 'darwin', 'windows'];
