@@ -98,9 +98,15 @@ export async function startServer(config: FleetConfig, logger: Logger, opts: Sta
       );
     }
   }
+  // `kill -HUP` rotates the osquery log files (when rotation is enabled), as Fleet did.
+  const onHangup = (): void => {
+    logWriters.rotate().catch((err: unknown) => logger.warn('osquery log rotation failed', { err: String(err) }));
+  };
+  process.on('SIGHUP', onHangup);
   return {
     url: listening.url,
     async close() {
+      process.off('SIGHUP', onHangup);
       resultStream?.close();
       await listening.close();
       await closeAgentRuntime(container, logWriters);

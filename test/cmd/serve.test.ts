@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,30 @@ describe('fleet serve', () => {
     const text = out.join('');
     expect(text).toContain(`Fleet is listening on ${server.url}`);
     expect(text).toContain('/api/v1/setup');
+  });
+
+  it('rotates the osquery log files on SIGHUP when rotation is enabled', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-logs-'));
+    try {
+      server = await startServer(
+        testConfig((c) => {
+          c.datastore = 'inmem';
+          c.filesystem.status_log_file = join(dir, 'status');
+          c.filesystem.result_log_file = join(dir, 'result');
+          c.filesystem.enable_log_rotation = true;
+        }),
+        silentLogger,
+      );
+      writeFileSync(join(dir, 'result'), '{"before":"rotation"}\n');
+      process.emit('SIGHUP', 'SIGHUP');
+      const rotated = join(dir, 'result.1');
+      for (let i = 0; i < 100 && !existsSync(rotated); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(readFileSync(rotated, 'utf8')).toBe('{"before":"rotation"}\n');
+    } finally {
+      await server?.close();
+      server = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('serves HTTPS with the configured certificate and key', async () => {
