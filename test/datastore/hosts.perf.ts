@@ -4,18 +4,10 @@
 //   npx jest --testMatch '**/test/datastore/hosts.perf.ts' --runInBand
 // Env: FLEET_PERF_HOSTS (default 100000), FLEET_PERF_STORE=postgres|embedded (default postgres),
 // FLEET_PERF_KEEP=1 keeps the Postgres database (for EXPLAIN ANALYZE; drop it yourself).
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { DataSource } from 'typeorm';
-import { EmbeddedDatastore } from '../../datastore/embedded';
-import { PostgresDatastore } from '../../datastore/postgres';
-import type { LazyDataSource } from '../../datastore/postgres/connection';
 import type { HostListOptions } from '../../internal/fleet';
-import { createTestDatabase, type TestDatabase } from '../support/services';
+import { openPerfStore, PERF_KIND, printPerfResults } from './perf-store';
 
 const HOSTS = Number(process.env.FLEET_PERF_HOSTS ?? 100_000);
-const KIND = process.env.FLEET_PERF_STORE ?? 'postgres';
 const RUNS = 7;
 
 jest.setTimeout(900_000);
@@ -32,22 +24,12 @@ async function median(fn: () => Promise<unknown>, runs = RUNS): Promise<number> 
   return times[Math.floor(times.length / 2)]!;
 }
 
-test(`host queries at ${HOSTS} hosts (${KIND})`, async () => {
-  let db: TestDatabase | undefined;
-  let dir: string | undefined;
-  let store: PostgresDatastore;
-  if (KIND === 'embedded') {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'fleet-perf-'));
-    store = new EmbeddedDatastore({ dir });
-  } else {
-    db = await createTestDatabase();
-    store = new PostgresDatastore({ url: db.url, poolSize: 4 });
-  }
+test(`host queries at ${HOSTS} hosts (${PERF_KIND})`, async () => {
+  const perf = await openPerfStore();
+  const { store } = perf;
   const results: [string, number][] = [];
   try {
-    await store.prepare();
-    // Private field access is fine in a measurement script: seeding goes around the ports.
-    const ds: DataSource = await (store as unknown as { db: LazyDataSource }).db.get();
+    const ds = await perf.dataSource();
     const now = new Date();
     const seedStart = Date.now();
     // 90% online (seen 0–9 s ago), 8% offline (minutes to days), 2% mia; 1% new.
@@ -139,13 +121,7 @@ test(`host queries at ${HOSTS} hosts (${KIND})`, async () => {
     }, 50);
     results.push(['enrollHost (re-enroll, median of 50)', reEnrollMs]);
   } finally {
-    await store.close();
-    if (db && process.env.FLEET_PERF_KEEP === '1') console.log(`kept database ${db.name}`);
-    else await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await perf.close();
   }
-  const width = Math.max(...results.map(([name]) => name.length));
-  console.log(
-    [`${KIND}, ${HOSTS} hosts, median of ${RUNS} (ms):`, ...results.map(([name, ms]) => `  ${name.padEnd(width)}  ${ms.toFixed(1).padStart(8)}`)].join('\n'),
-  );
+  printPerfResults(`${PERF_KIND}, ${HOSTS} hosts, median of ${RUNS} (ms):`, results);
 });

@@ -5,19 +5,11 @@
 // Env: FLEET_PERF_HOSTS (default 100000), FLEET_PERF_LABELS (default 1000), FLEET_PERF_PACKS
 // (default 200), FLEET_PERF_STORE=postgres|embedded (default postgres), FLEET_PERF_KEEP=1
 // keeps the Postgres database (for EXPLAIN ANALYZE; drop it yourself).
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { DataSource } from 'typeorm';
-import { EmbeddedDatastore } from '../../datastore/embedded';
-import { PostgresDatastore } from '../../datastore/postgres';
-import type { LazyDataSource } from '../../datastore/postgres/connection';
-import { createTestDatabase, type TestDatabase } from '../support/services';
+import { openPerfStore, PERF_KIND, printPerfResults } from './perf-store';
 
 const HOSTS = Number(process.env.FLEET_PERF_HOSTS ?? 100_000);
 const LABELS = Number(process.env.FLEET_PERF_LABELS ?? 1000);
 const PACKS = Number(process.env.FLEET_PERF_PACKS ?? 200);
-const KIND = process.env.FLEET_PERF_STORE ?? 'postgres';
 const RUNS = 7;
 
 jest.setTimeout(900_000);
@@ -34,22 +26,12 @@ async function median(fn: () => Promise<unknown>, runs = RUNS): Promise<number> 
   return times[Math.floor(times.length / 2)]!;
 }
 
-test(`pack and target queries at ${HOSTS} hosts, ${LABELS} labels, ${PACKS} packs (${KIND})`, async () => {
-  let db: TestDatabase | undefined;
-  let dir: string | undefined;
-  let store: PostgresDatastore;
-  if (KIND === 'embedded') {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'fleet-perf-'));
-    store = new EmbeddedDatastore({ dir });
-  } else {
-    db = await createTestDatabase();
-    store = new PostgresDatastore({ url: db.url, poolSize: 4 });
-  }
+test(`pack and target queries at ${HOSTS} hosts, ${LABELS} labels, ${PACKS} packs (${PERF_KIND})`, async () => {
+  const perf = await openPerfStore();
+  const { store } = perf;
   const results: [string, number][] = [];
   try {
-    await store.prepare();
-    // Seeding goes around the ports (private field access is fine in a measurement script).
-    const ds: DataSource = await (store as unknown as { db: LazyDataSource }).db.get();
+    const ds = await perf.dataSource();
     const now = new Date();
     const seedStart = Date.now();
     // The hosts of hosts.perf.ts: 90% online, 8% offline, 2% mia; 1% new.
@@ -155,16 +137,7 @@ test(`pack and target queries at ${HOSTS} hosts, ${LABELS} labels, ${PACKS} pack
     ];
     for (const [name, fn] of cases) results.push([name, await median(fn)]);
   } finally {
-    await store.close();
-    if (db && process.env.FLEET_PERF_KEEP === '1') console.log(`kept database ${db.name}`);
-    else await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await perf.close();
   }
-  const width = Math.max(...results.map(([name]) => name.length));
-  console.log(
-    [
-      `${KIND}, ${HOSTS} hosts, ${LABELS} labels, ${PACKS} packs, median of ${RUNS} (ms):`,
-      ...results.map(([name, ms]) => `  ${name.padEnd(width)}  ${ms.toFixed(1).padStart(8)}`),
-    ].join('\n'),
-  );
+  printPerfResults(`${PERF_KIND}, ${HOSTS} hosts, ${LABELS} labels, ${PACKS} packs, median of ${RUNS} (ms):`, results);
 });
