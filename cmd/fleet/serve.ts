@@ -91,7 +91,10 @@ export async function startServer(config: FleetConfig, logger: Logger, opts: Sta
     process.stdout.write(`Fleet is listening on ${listening.url} (datastore: ${datastore.kind})\n`);
     if (await services.setup.setupRequired()) {
       process.stdout.write(
-        'No users yet. Run first-time setup, for example:\n' +
+        'No users yet. Run first-time setup with fleetctl (npm run fleetctl -- … from a clone):\n' +
+          `  fleetctl config set --address ${listening.url}\n` +
+          '  fleetctl setup --email admin@example.com --org-name "My Org" --server-url https://<this server\'s public address>\n' +
+          'or with curl:\n' +
           `  curl -s -X POST ${listening.url}/api/v1/setup -H 'Content-Type: application/json' \\\n` +
           `    -d '{"admin":{"username":"admin","email":"admin@example.com","password":"<a password with a digit and a symbol>","admin":true},` +
           `"org_info":{"org_name":"My Org"},"kolide_server_url":"https://<this server's public address>"}'\n`,

@@ -45,9 +45,13 @@ export interface RunningFleet {
 /**
  * `fleet serve` on 127.0.0.1:0 with a cheap bcrypt cost, no banner and file log writers in
  * a temp dir. On Postgres: a fresh database, prepared as `fleet prepare db` does.
- * First-time setup is done, so `api` is logged in as the admin.
+ * First-time setup is done (unless `opts.setup` is false), so `api` is logged in as the admin.
  */
-export async function startFleet(store: Store, edit: (c: FleetConfig) => void = () => undefined): Promise<RunningFleet> {
+export async function startFleet(
+  store: Store,
+  edit: (c: FleetConfig) => void = () => undefined,
+  opts: { setup?: boolean } = {},
+): Promise<RunningFleet> {
   const dir = mkdtempSync(join(tmpdir(), 'fleet-e2e-'));
   const config = defaultConfig();
   config.server.address = '127.0.0.1:0';
@@ -86,7 +90,7 @@ export async function startFleet(store: Store, edit: (c: FleetConfig) => void = 
   }
   const api = new AdminClient(server.url);
   try {
-    await api.setup();
+    if (opts.setup !== false) await api.setup();
   } catch (err) {
     await server.close();
     await cleanup();
@@ -118,6 +122,11 @@ export class AdminClient {
   private token = '';
 
   constructor(readonly baseUrl: string) {}
+
+  /** The admin's session token (to hand to another client, such as fleetctl). */
+  get sessionToken(): string {
+    return this.token;
+  }
 
   async setup(): Promise<void> {
     const res = await this.raw('POST', '/api/v1/setup', {
