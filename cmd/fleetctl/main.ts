@@ -61,6 +61,11 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
 }
 
 export function processIo(): Io {
+  // `fleetctl query … | head -1`: a closed pipe ends the command quietly, as for Unix tools.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   return {
     stdout: process.stdout,
     stderr: process.stderr,
