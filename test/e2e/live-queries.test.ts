@@ -5,13 +5,13 @@ import { randomBytes } from 'node:crypto';
 import SockJS from 'sockjs-client';
 import WebSocket from 'ws';
 import { startServer, type Server } from '../../cmd/fleet/serve';
-import { startSimulation, type Simulation } from '../../cmd/osquery-perf/simulation';
+import type { Simulation } from '../../cmd/osquery-perf/simulation';
 import { CAMPAIGN_COMPLETED } from '../../internal/fleet/campaigns';
 import { deleteKeys, describeIfRedis, testKeyPrefix, TEST_REDIS_URL } from '../support/redis';
 import { describeIfPostgres, queryDatabase } from '../support/services';
 import { silentLogger } from '../support/silent-logger';
 import { PASSWORD } from '../support/test-app';
-import { eventually, startFleet, type RunningFleet, type Store } from './support';
+import { eventually, simulateAgents, startFleet, type RunningFleet, type Store } from './support';
 
 const HOUR = 3600;
 const SQL = 'select * from osquery_info;';
@@ -39,23 +39,7 @@ async function enrollSecret(fleet: RunningFleet): Promise<string> {
   return specs.secrets.find((s: { name: string }) => s.name === 'default').secret as string;
 }
 
-function simulate(serverUrl: string, secret: string, hostCount: number, seed: number, extra: { liveQueryErrorRate?: number } = {}): Simulation {
-  return startSimulation({
-    serverUrl,
-    enrollSecret: secret,
-    hostCount,
-    seed,
-    startPeriodMs: 300,
-    queryIntervalMs: 300,
-    logIntervalMs: 1000,
-    configIntervalMs: 1000,
-    statusLogIntervalMs: 1000,
-    enrollBackoffInitialMs: 200,
-    enrollBackoffMaxMs: 1000,
-    requestTimeoutMs: 5000,
-    ...extra,
-  });
-}
+const simulate = simulateAgents;
 
 const hostnamesOf = (sim: Simulation): string[] => sim.agents.map((a) => a.identity.hostname).sort();
 

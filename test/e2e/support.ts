@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatastore } from '../../cmd/fleet/open-datastore';
+import { startSimulation, type Simulation } from '../../cmd/osquery-perf/simulation';
 import { startServer, type Server } from '../../cmd/fleet/serve';
 import { defaultConfig, type FleetConfig } from '../../internal/config/config';
 import { createTestDatabase, type TestDatabase } from '../support/services';
@@ -175,4 +176,32 @@ export function logLines(file: string): string[] {
     throw err;
   }
   return text.split('\n').filter((l) => l !== '');
+}
+
+/**
+ * Simulated osquery agents (cmd/osquery-perf) that check in every 300 ms, so live queries
+ * are answered within a second; `extra` overrides any simulation option.
+ */
+export function simulateAgents(
+  serverUrl: string,
+  secret: string,
+  hostCount: number,
+  seed: number,
+  extra: { liveQueryErrorRate?: number } = {},
+): Simulation {
+  return startSimulation({
+    serverUrl,
+    enrollSecret: secret,
+    hostCount,
+    seed,
+    startPeriodMs: 300,
+    queryIntervalMs: 300,
+    logIntervalMs: 1000,
+    configIntervalMs: 1000,
+    statusLogIntervalMs: 1000,
+    enrollBackoffInitialMs: 200,
+    enrollBackoffMaxMs: 1000,
+    requestTimeoutMs: 5000,
+    ...extra,
+  });
 }

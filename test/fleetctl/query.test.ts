@@ -3,31 +3,16 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startSimulation, type Simulation } from '../../cmd/osquery-perf/simulation';
-import { eventually, startFleet, type RunningFleet } from '../e2e/support';
+import type { Simulation } from '../../cmd/osquery-perf/simulation';
+import { eventually, simulateAgents, startFleet, type RunningFleet } from '../e2e/support';
 import { FleetctlHome, type FleetctlResult } from './support';
 
 const HOUR = 3600;
 const SQL = 'select name, version from osquery_info';
 const LIVE_QUERY_PREFIX = 'fleet_distributed_query_';
 
-function simulate(fleet: RunningFleet, secret: string, hostCount: number, seed: number, extra: { liveQueryErrorRate?: number } = {}): Simulation {
-  return startSimulation({
-    serverUrl: fleet.server.url,
-    enrollSecret: secret,
-    hostCount,
-    seed,
-    startPeriodMs: 200,
-    queryIntervalMs: 300,
-    logIntervalMs: 1000,
-    configIntervalMs: 1000,
-    statusLogIntervalMs: 1000,
-    enrollBackoffInitialMs: 200,
-    enrollBackoffMaxMs: 1000,
-    requestTimeoutMs: 5000,
-    ...extra,
-  });
-}
+const simulate = (fleet: RunningFleet, secret: string, hostCount: number, seed: number, extra: { liveQueryErrorRate?: number } = {}): Simulation =>
+  simulateAgents(fleet.server.url, secret, hostCount, seed, extra);
 
 const hostnamesOf = (sim: Simulation): string[] => sim.agents.map((a) => a.identity.hostname).sort();
 

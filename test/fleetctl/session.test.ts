@@ -3,7 +3,7 @@ import { statSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { PASSWORD } from '../support/test-app';
 import { startFleet, type RunningFleet } from '../e2e/support';
-import { FleetctlHome } from './support';
+import { adminFleetctl, FleetctlHome } from './support';
 
 const ADMIN = 'admin@example.com';
 
@@ -163,14 +163,9 @@ describe('fleetctl setup, login, logout', () => {
 describe('fleetctl user create', () => {
   let fleet: RunningFleet;
   let admin: FleetctlHome;
-  beforeAll(async () => {
-    fleet = await startFleet('inmem');
-    admin = new FleetctlHome();
-    admin.writeContext({ address: fleet.server.url, token: fleet.api.sessionToken });
-  });
-  afterAll(async () => {
-    admin.remove();
-    await fleet.close();
+  adminFleetctl((f, h) => {
+    fleet = f;
+    admin = h;
   });
 
   it('creates a user who must change the password at first login', async () => {

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { startFleet, type RunningFleet } from '../e2e/support';
-import { FleetctlHome, type FleetctlResult } from './support';
+import type { RunningFleet } from '../e2e/support';
+import { adminFleetctl, FleetctlHome, type FleetctlResult } from './support';
 
 const PACKS = join(__dirname, '..', 'fixtures', 'osquery-packs');
 
@@ -132,18 +132,15 @@ describe('fleetctl get', () => {
   const carved = randomBytes(5000);
   const get = (...args: string[]) => home.run(['get', ...args]);
 
+  adminFleetctl((f, h) => {
+    fleet = f;
+    home = h;
+  });
   beforeAll(async () => {
-    fleet = await startFleet('inmem');
-    home = new FleetctlHome();
-    home.writeContext({ address: fleet.server.url, token: fleet.api.sessionToken });
     hostname = `web-${randomBytes(3).toString('hex')}`;
     const nodeKey = await enroll(fleet, hostname);
     await seed(fleet, hostname);
     carveId = await carve(fleet, nodeKey, carved);
-  });
-  afterAll(async () => {
-    home.remove();
-    await fleet.close();
   });
 
   test('queries: a table by default, under every alias', async () => {
@@ -277,14 +274,9 @@ describe('fleetctl get', () => {
 describe('fleetctl get on an empty server', () => {
   let fleet: RunningFleet;
   let home: FleetctlHome;
-  beforeAll(async () => {
-    fleet = await startFleet('inmem');
-    home = new FleetctlHome();
-    home.writeContext({ address: fleet.server.url, token: fleet.api.sessionToken });
-  });
-  afterAll(async () => {
-    home.remove();
-    await fleet.close();
+  adminFleetctl((f, h) => {
+    fleet = f;
+    home = h;
   });
 
   test('says so in place of an empty table', async () => {
@@ -306,16 +298,13 @@ describe('fleetctl apply', () => {
   let hostname: string;
   const apply = (file: string) => home.run(['apply', '-f', file]);
 
+  adminFleetctl((f, h) => {
+    fleet = f;
+    home = h;
+  });
   beforeAll(async () => {
-    fleet = await startFleet('inmem');
-    home = new FleetctlHome();
-    home.writeContext({ address: fleet.server.url, token: fleet.api.sessionToken });
     hostname = `lap-${randomBytes(3).toString('hex')}`;
     await enroll(fleet, hostname);
-  });
-  afterAll(async () => {
-    home.remove();
-    await fleet.close();
   });
 
   test('a file with every kind: one call per kind, in order, each reported', async () => {
@@ -562,14 +551,9 @@ spec:
 describe('fleetctl delete', () => {
   let fleet: RunningFleet;
   let home: FleetctlHome;
-  beforeAll(async () => {
-    fleet = await startFleet('inmem');
-    home = new FleetctlHome();
-    home.writeContext({ address: fleet.server.url, token: fleet.api.sessionToken });
-  });
-  afterAll(async () => {
-    home.remove();
-    await fleet.close();
+  adminFleetctl((f, h) => {
+    fleet = f;
+    home = h;
   });
 
   test('deletes the queries, packs and labels a file names; what is already gone is reported, not fatal', async () => {
@@ -613,14 +597,9 @@ describe('fleetctl delete', () => {
 describe('fleetctl convert', () => {
   let fleet: RunningFleet;
   let home: FleetctlHome;
-  beforeAll(async () => {
-    fleet = await startFleet('inmem');
-    home = new FleetctlHome();
-    home.writeContext({ address: fleet.server.url, token: fleet.api.sessionToken });
-  });
-  afterAll(async () => {
-    home.remove();
-    await fleet.close();
+  adminFleetctl((f, h) => {
+    fleet = f;
+    home = h;
   });
 
   test('an osquery pack becomes a pack document named after the file plus one query document per query', async () => {

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { startFleet, type RunningFleet } from '../e2e/support';
 
 const ENTRY = join(__dirname, 'fleetctl-entry.js');
 
@@ -72,5 +73,25 @@ export function runFleetctl(args: string[], opts: RunOptions = {}): Promise<Flee
       resolve({ code, stdout, stderr });
     });
     child.stdin.end(opts.input ?? '');
+  });
+}
+
+/**
+ * For a describe block: a fresh in-memory server with its admin set up and a fleetctl home
+ * logged in as that admin, handed to `use` before the block's other beforeAll hooks run;
+ * both are removed after the block.
+ */
+export function adminFleetctl(use: (fleet: RunningFleet, home: FleetctlHome) => void): void {
+  let fleet: RunningFleet | undefined;
+  let home: FleetctlHome | undefined;
+  beforeAll(async () => {
+    fleet = await startFleet('inmem');
+    home = new FleetctlHome();
+    home.writeContext({ address: fleet.server.url, token: fleet.api.sessionToken });
+    use(fleet, home);
+  });
+  afterAll(async () => {
+    home?.remove();
+    await fleet?.close();
   });
 }
