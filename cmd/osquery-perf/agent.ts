@@ -3,6 +3,7 @@
 // read/write every query interval (faster while `accelerate` is open), a schedule from
 // the config's packs feeding a buffered TLS logger. All loops share one event loop.
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { enrollHostDetails, factTables, type AgentRuntime } from './host-details';
 import type { CallResult, OsqueryHttpClient } from './http-client';
 import type { AgentIdentity } from './identity';
@@ -19,6 +20,9 @@ import { TlsLogger } from './tls-logger';
 import type { Row } from './templates';
 
 type Json = Record<string, unknown>;
+
+/** Epoch ms with sub-ms precision, comparable across processes on one machine. */
+const wallClockMs = () => performance.timeOrigin + performance.now();
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -257,8 +261,10 @@ export class Agent {
     if (this.pending.size === 0 || this.stopped) return;
     const sent = this.pending.snapshot();
     const withStats = versionAtLeast(this.identity.template.osqueryVersion, '5.8.0');
+    const sentAt = wallClockMs();
     const write = await this.call('distributed_write', { ...this.pending.toBody(withStats) });
     if (write?.ok) this.pending.acknowledge(sent);
+    this.opts.onDistributedWrite?.({ hostname: this.identity.hostname, queries: [...sent.keys()], sentAt, answeredAt: wallClockMs(), ok: write?.ok === true });
   }
 
   private runQuery(name: string, sql: string): void {

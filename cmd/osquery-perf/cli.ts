@@ -10,6 +10,8 @@ export interface CliOptions {
   /** 0 = only the final report. */
   reportIntervalMs: number;
   json: boolean;
+  /** --write-log: JSON line per distributed/write attempt (undefined = off). */
+  writeLog?: string;
 }
 
 const duration = (v: string) => {
@@ -58,7 +60,8 @@ export function buildCommand(): Command {
     .addOption(durationOption('--status-log-interval <dur>', 'one status log line per interval per agent', '60s'))
     .option('--max-sockets <n>', 'cap on pooled keep-alive sockets', integer, 256)
     .addOption(durationOption('--request-timeout <dur>', 'per-request timeout', '16s'))
-    .option('--json', 'print the final report as JSON', false);
+    .option('--json', 'print the final report as JSON', false)
+    .option('--write-log <file>', 'write one JSON line per distributed/write attempt (host, queries, sent/answered times) to file');
 }
 
 interface RawFlags {
@@ -82,6 +85,7 @@ interface RawFlags {
   maxSockets: number;
   requestTimeout: number;
   json: boolean;
+  writeLog?: string;
 }
 
 /** Parses argv (as process.argv: node, script, …flags); throws CommanderError on bad flags. */
@@ -112,5 +116,6 @@ export function parseCli(argv: readonly string[], command: Command = buildComman
     },
     reportIntervalMs: f.reportInterval,
     json: f.json,
+    writeLog: f.writeLog,
   };
 }

@@ -4,10 +4,11 @@ import { CommanderError } from 'commander';
 import { buildCommand, parseCli } from './cli';
 import { startSimulation } from './simulation';
 import { formatStats } from './stats';
+import { openWriteLog } from './write-log';
 
 export { startSimulation } from './simulation';
 export type { Simulation } from './simulation';
-export type { SimulationInput, SimulationOptions } from './options';
+export type { DistributedWriteEvent, SimulationInput, SimulationOptions } from './options';
 export type { Stats, EndpointStats } from './stats';
 
 export async function run(argv: readonly string[]): Promise<number> {
@@ -23,7 +24,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     throw err;
   }
-  const sim = startSimulation(cli.simulation);
+  const writeLog = cli.writeLog ? openWriteLog(cli.writeLog) : undefined;
+  const sim = startSimulation(writeLog ? { ...cli.simulation, onDistributedWrite: writeLog.record } : cli.simulation);
   const o = sim.options;
   process.stderr.write(
     `osquery-perf: ${o.hostCount} agents → ${o.serverUrl} (seed ${o.seed}, start period ${o.startPeriodMs} ms, ` +
@@ -37,6 +39,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (reporter) clearInterval(reporter);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  await writeLog?.close();
   process.stdout.write(cli.json ? `${JSON.stringify(final, null, 2)}\n` : `${formatStats(final)}\n`);
   return 0;
 }

@@ -1,6 +1,19 @@
 // Simulation options: what the CLI flags map to, with defaults from spec §15.
 import { DEFAULT_PLATFORM_MIX, parsePlatformMix, type PlatformMix } from './identity';
 
+/** One finished distributed/write attempt (for benchmarks that time what happens after it). */
+export interface DistributedWriteEvent {
+  hostname: string;
+  /** The query names it carried (detail, label and fleet_distributed_query_<id>). */
+  queries: string[];
+  /** Wall-clock ms (sub-ms precision: timeOrigin + performance.now()) just before the request was sent. */
+  sentAt: number;
+  /** Same clock, when the response (or the failure) arrived. */
+  answeredAt: number;
+  /** The server accepted it (a failed write is retried with the same answers). */
+  ok: boolean;
+}
+
 export interface SimulationOptions {
   serverUrl: string;
   enrollSecret: string;
@@ -49,6 +62,8 @@ export interface SimulationOptions {
   scheduledQueryRows: number;
   /** ± fraction applied to every periodic delay. */
   jitter: number;
+  /** Called after every distributed/write attempt (optional; benchmarks). */
+  onDistributedWrite?: (event: DistributedWriteEvent) => void;
 }
 
 export const DEFAULT_OPTIONS: Omit<SimulationOptions, 'enrollSecret' | 'seed'> = {

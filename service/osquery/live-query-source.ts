@@ -18,6 +18,7 @@ import type { LiveQueryStore } from '../../internal/livequery/live-query-store';
 import type { CampaignResult, ResultPubSub } from '../../internal/livequery/result-pubsub';
 import type { Logger } from '../../internal/logging';
 import { withStatus } from '../host-view';
+import { ExecutionBatcher } from './execution-batcher';
 import type { LiveQueryResult, LiveQuerySource } from './seams';
 
 /** The host JSON of a result message (bound by the container to the REST serializer). */
@@ -43,6 +44,7 @@ function plainHostJSON(host: HostWithStatus): Record<string, unknown> {
 @injectable()
 export class LiveQueryAgentSource implements LiveQuerySource {
   private readonly hostJSON: LiveQueryHostJSON;
+  private readonly executions: ExecutionBatcher;
 
   constructor(
     @inject(TYPES.Datastore) private readonly ds: Datastore,
@@ -53,6 +55,7 @@ export class LiveQueryAgentSource implements LiveQuerySource {
     @inject(LIVE_QUERY_HOST_JSON) @optional() hostJSON?: LiveQueryHostJSON,
   ) {
     this.hostJSON = hostJSON ?? plainHostJSON;
+    this.executions = new ExecutionBatcher(ds);
   }
 
   /** Hot path: one pass over the active campaigns in memory; a shared empty object when none. */
@@ -147,7 +150,7 @@ export class LiveQueryAgentSource implements LiveQuerySource {
       .map((r) => ({ host_id: agent.id, campaign_id: r.campaignId, status: r.status === 0 ? 0 : 1, error: errorOf(r), rows: r.rows.length }));
     if (executions.length > 0) {
       // The results are out already: failing the write now would only deliver them twice.
-      await this.ds.recordCampaignExecutions(executions).catch((err: unknown) => {
+      await this.executions.record(executions).catch((err: unknown) => {
         this.logger.warn('recording live query executions failed', { host_id: agent.id, err: err instanceof Error ? err.message : String(err) });
       });
     }

@@ -66,19 +66,31 @@ export async function startFleet(dbUrl: string, env: NodeJS.ProcessEnv = {}, nod
       headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
-    return res.json() as Promise<any>;
+    // After the first setup, /setup is no JSON route any more (a second server on one database).
+    const text = await res.text();
+    try {
+      return JSON.parse(text) as any;
+    } catch {
+      return {};
+    }
   };
-  let token: string;
-  const setup = await post('/api/v1/setup', {
-    admin: { username: 'admin', email: 'admin@example.com', password: PASSWORD, admin: true },
-    org_info: { org_name: 'Bench' },
-    kolide_server_url: 'https://fleet.example.com',
-  });
-  if (setup.token) token = setup.token;
-  else token = (await post('/api/v1/fleet/login', { username: 'admin', password: PASSWORD })).token;
-  const secrets = await fetch(s.url + '/api/v1/fleet/spec/enroll_secret', { headers: { Authorization: `Bearer ${token}` } });
-  const enrollSecret = ((await secrets.json()) as any).specs.secrets[0].secret as string;
-  return { child: s.child, url: s.url, token, enrollSecret, stop: () => stop(s.child) };
+  try {
+    let token: string;
+    const setup = await post('/api/v1/setup', {
+      admin: { username: 'admin', email: 'admin@example.com', password: PASSWORD, admin: true },
+      org_info: { org_name: 'Bench' },
+      kolide_server_url: 'https://fleet.example.com',
+    });
+    if (setup.token) token = setup.token;
+    else token = (await post('/api/v1/fleet/login', { username: 'admin', password: PASSWORD })).token;
+    const secrets = await fetch(s.url + '/api/v1/fleet/spec/enroll_secret', { headers: { Authorization: `Bearer ${token}` } });
+    const enrollSecret = ((await secrets.json()) as any).specs.secrets[0].secret as string;
+    return { child: s.child, url: s.url, token, enrollSecret, stop: () => stop(s.child) };
+  } catch (err) {
+    // The caller never gets a handle to stop: do not leave the server running.
+    await stop(s.child);
+    throw err;
+  }
 }
 
 /** Sum of a Prometheus counter over all its label sets, read from /metrics. */
