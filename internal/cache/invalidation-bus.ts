@@ -8,6 +8,11 @@ export type InvalidationEvent =
   | { kind: 'node-key-revoked'; nodeKeyHash: string }
   /** A host row changed outside the agent path (e.g. deleted by id). */
   | { kind: 'host-changed'; hostId: number }
+  /**
+   * A host's label memberships may have changed (its label query answers were stored on
+   * one instance); the others drop the memberships they cached for it.
+   */
+  | { kind: 'host-labels-changed'; hostId: number }
   /** Labels were created, changed or deleted. */
   | { kind: 'labels-changed' }
   /** App config (e.g. additional_queries) changed. */

@@ -23,6 +23,7 @@ interface WireMessage {
 const KINDS: ReadonlySet<string> = new Set<InvalidationEvent['kind']>([
   'node-key-revoked',
   'host-changed',
+  'host-labels-changed',
   'labels-changed',
   'app-config-changed',
   'agent-config-changed',

@@ -6,7 +6,8 @@
 // - Each host's label memberships are loaded once (`labelsForHost`) into a bounded LRU. The
 //   agent path tells us when it wrote a host's label results (the delta is applied to the
 //   cached set); `labels-changed` (labels created/edited/deleted, manual memberships applied)
-//   drops every cached set, `host-changed` drops that host's.
+//   drops every cached set, `host-changed` drops that host's. Other instances hear of a
+//   host's changed memberships through `host-labels-changed` and drop that host's set.
 // - The `packs` object is built once per distinct set of applicable pack ids and shared, so
 //   the config composed from it (and the JSON text the transport keeps for it) is reused.
 //
@@ -187,12 +188,15 @@ class MembershipCache {
     });
   }
 
-  /** Applies label results the agent path committed (member ⇒ add, else remove). */
-  apply(hostId: number, results: ReadonlyArray<readonly [number, boolean]>): void {
+  /**
+   * Applies label results the agent path committed (member ⇒ add, else remove). Says whether
+   * the memberships changed; 'unknown' when this host was not cached.
+   */
+  apply(hostId: number, results: ReadonlyArray<readonly [number, boolean]>): 'changed' | 'unchanged' | 'unknown' {
     const flight = this.inflight.get(hostId);
     if (flight) flight.stale = true;
     const e = this.entries.get(hostId);
-    if (!e) return;
+    if (!e) return 'unknown';
     const set = new Set(e.labels);
     let changed = false;
     for (const [labelId, member] of results) {
@@ -205,6 +209,7 @@ class MembershipCache {
     }
     // Replaced, not mutated: a request holding the old entry keeps a consistent view.
     if (changed) this.entries.set(hostId, { labels: [...set].sort((a, b) => a - b), index: null, packs: null });
+    return changed ? 'changed' : 'unchanged';
   }
 
   forget(hostId: number): void {
@@ -236,10 +241,12 @@ export class DatastorePackSource implements PackSource {
   private readonly index: CachedValue<PackIndex>;
   private readonly memberships: MembershipCache;
   private readonly unsubscribe: () => void;
+  /** The host whose host-labels-changed this instance is publishing (its own set is current). */
+  private publishingFor: number | undefined;
 
   constructor(
     @inject(TYPES.Datastore) private readonly ds: Datastore,
-    @inject(TYPES.InvalidationBus) bus: InvalidationBus,
+    @inject(TYPES.InvalidationBus) private readonly bus: InvalidationBus,
     @inject(PACK_SOURCE_OPTIONS) @optional() opts?: Partial<PackSourceOptions>,
   ) {
     const o = { ...DEFAULT_PACK_SOURCE_OPTIONS, ...opts };
@@ -263,6 +270,9 @@ export class DatastorePackSource implements PackSource {
         break;
       case 'host-changed':
         this.memberships.forget(e.hostId);
+        break;
+      case 'host-labels-changed':
+        if (e.hostId !== this.publishingFor) this.memberships.forget(e.hostId);
         break;
       case 'resync':
         this.memberships.clear();
@@ -304,9 +314,19 @@ export class DatastorePackSource implements PackSource {
     return this.packsOf(index, hostId, entry);
   }
 
-  /** The agent path committed label results for a host. */
+  /**
+   * The agent path committed label results for a host: this instance applies them to its
+   * cached set, and other instances (through the bus) drop theirs unless nothing changed.
+   */
   labelResultsWritten(hostId: number, results: ReadonlyArray<readonly [number, boolean]>): void {
-    this.memberships.apply(hostId, results);
+    if (this.memberships.apply(hostId, results) === 'unchanged') return;
+    // Local listeners run synchronously inside publish: this marks our own event.
+    this.publishingFor = hostId;
+    try {
+      this.bus.publish({ kind: 'host-labels-changed', hostId });
+    } finally {
+      this.publishingFor = undefined;
+    }
   }
 
   /** A host's memberships may have changed in ways we cannot replay (e.g. a failed write). */

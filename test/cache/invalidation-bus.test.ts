@@ -78,6 +78,12 @@ describeIfRedis('RedisInvalidationBus across instances', () => {
     await eventually(() => expect(onB).toEqual(sent));
   });
 
+  it("carries a host's label-membership change to the other instance", async () => {
+    const onB = record(b.bus);
+    a.bus.publish({ kind: 'host-labels-changed', hostId: 42 });
+    await eventually(() => expect(onB).toEqual([{ kind: 'host-labels-changed', hostId: 42 }]));
+  });
+
   it('ignores malformed and unknown messages', async () => {
     const onB = record(b.bus);
     const channel = `${prefix}cache_invalidation`;

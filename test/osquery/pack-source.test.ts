@@ -189,6 +189,40 @@ describe('DatastorePackSource', () => {
     expect(t.calls).toEqual(['labelsForHost', 'labelsForHost']);
   });
 
+  it("tells other instances when a host's memberships changed, so they reload that host only", async () => {
+    // Two instances on one bus (what the Redis bus gives them), over the same store.
+    const store = fakeStore();
+    const bus = new LocalInvalidationBus();
+    const a = new DatastorePackSource(store.ds, bus, { maxHosts: 10 });
+    const b = new DatastorePackSource(store.ds, bus, { maxHosts: 10 });
+    const events: string[] = [];
+    bus.subscribe((e) => events.push(e.kind === 'host-labels-changed' ? `${e.kind} ${e.hostId}` : e.kind));
+    store.state.rows = [row(1, { label_ids: [20] })];
+    store.state.members.set(1, []);
+    store.state.members.set(2, []);
+    for (const src of [a, b]) {
+      expect(await src.packsForHost(host(1))).toBeNull();
+      expect(await src.packsForHost(host(2))).toBeNull();
+    }
+    store.calls.length = 0;
+
+    // Host 1 answers its label query on A: the store now says member (A's write committed it).
+    store.state.members.set(1, [20]);
+    a.labelResultsWritten(1, [[20, true]]);
+    expect(events).toEqual(['host-labels-changed 1']);
+    expect(Object.keys((await a.packsForHost(host(1)))!)).toEqual(['pack1']);
+    expect(store.calls).toEqual([]); // A applied its own results
+    expect(Object.keys((await b.packsForHost(host(1)))!)).toEqual(['pack1']);
+    expect(await b.packsForHost(host(2))).toBeNull();
+    expect(store.calls).toEqual(['labelsForHost']); // B reloaded host 1 only
+
+    // Answers that change nothing are not announced.
+    a.labelResultsWritten(1, [[20, true]]);
+    expect(events).toEqual(['host-labels-changed 1']);
+    a.close();
+    b.close();
+  });
+
   it('a membership load that overlaps a change is used once but not kept; concurrent misses share it', async () => {
     const t = setup();
     t.state.rows = [row(1, { label_ids: [20] })];
