@@ -8,15 +8,17 @@ export const MAX_SHARD = 100;
 export const MAX_VERSION_LENGTH = 32;
 
 /**
- * Platform names osquery's scheduler understands in a pack or query `platform` (its
+ * Platform names osquery's scheduler matches in a pack or query `platform` (its
  * `checkPlatform`): the OS families plus `any`/`all` (every platform). A value is a
- * comma-separated list of these; `""` means every platform.
+ * comma-separated list of lowercase names; `""` means every platform. Other names are
+ * accepted because osquery accepts them too (a query for a platform it does not know runs
+ * nowhere) and real packs use them: osquery's own it-compliance pack has a `gentoo` query.
  */
 export const OSQUERY_PLATFORMS = ['darwin', 'freebsd', 'linux', 'posix', 'windows', 'ubuntu', 'centos', 'any', 'all'] as const;
 
 export const INTERVAL_REASON = `must be an integer from 1 to ${MAX_INTERVAL} (seconds)`;
 export const SHARD_REASON = `must be an integer from 0 to ${MAX_SHARD}`;
-export const PLATFORM_REASON = `must be empty or a comma-separated list of: ${OSQUERY_PLATFORMS.join(', ')}`;
+export const PLATFORM_REASON = `must be empty or a comma-separated list of lowercase platform names (osquery knows ${OSQUERY_PLATFORMS.join(', ')})`;
 export const VERSION_REASON = 'must be empty or an osquery version like 4.6.0';
 
 const VERSION = /^\d{1,5}(\.\d{1,5}){0,3}$/;
@@ -29,10 +31,12 @@ export function validShard(v: number): boolean {
   return Number.isInteger(v) && v >= 0 && v <= MAX_SHARD;
 }
 
-/** `""` or a comma-separated list of osquery platform names (spaces around commas allowed). */
+const PLATFORM_NAME = /^[a-z][a-z0-9_]*$/;
+
+/** `""` or a comma-separated list of lowercase platform names (spaces around commas allowed). */
 export function validPlatform(v: string): boolean {
   if (v === '') return true;
-  return v.split(',').every((p) => (OSQUERY_PLATFORMS as readonly string[]).includes(p.trim()));
+  return v.split(',').every((p) => PLATFORM_NAME.test(p.trim()));
 }
 
 export function validVersion(v: string): boolean {

@@ -2,7 +2,7 @@
 // a real server: what each prints, what reaches the server, YAML and JSON round trips, and
 // every way it can fail (one line on stderr, a non-zero exit, nothing half-applied).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -508,10 +508,10 @@ spec:
     expect((await fleet.api.request('POST', '/spec/queries', { specs: [{ name: 'osquery_info', query: 'select 1;' }] })).status).toBe(200);
     const packs = home.file(
       'platform.yml',
-      'apiVersion: v1\nkind: pack\nspec: {name: p_fine}\n---\napiVersion: v1\nkind: pack\nspec:\n  name: p_bad\n  queries:\n    - {query: osquery_info, interval: 60, platform: beos}\n',
+      'apiVersion: v1\nkind: pack\nspec: {name: p_fine}\n---\napiVersion: v1\nkind: pack\nspec:\n  name: p_bad\n  queries:\n    - {query: osquery_info, interval: 60, platform: "be os"}\n',
     );
     const where = `(${packs}: document 2 (line 5), field queries.0.platform)`;
-    expect(oneLineError(await apply(packs))).toMatch(/^applying packs: Validation Failed: must be empty or a comma-separated list of: .+ \(/);
+    expect(oneLineError(await apply(packs))).toMatch(/^applying packs: Validation Failed: must be empty or a comma-separated list of lowercase platform names .+ \(/);
     expect(oneLineError(await apply(packs)).endsWith(where)).toBe(true);
     for (const name of ['p_fine', 'p_bad']) expect((await fleet.api.request('GET', `/spec/packs/${name}`)).status).toBe(404);
   });
@@ -628,6 +628,18 @@ describe('fleetctl convert', () => {
     const intervals = (await fleet.api.get('/spec/packs/osx-attacks')).specs.queries.map((q: { interval: number }) => q.interval);
     expect(intervals.filter((i: number) => i === 3600).length).toBe(73);
     expect(intervals.filter((i: number) => i === 1200).length).toBe(1);
+  });
+
+  test('every osquery pack in the fixtures converts and applies, with every query scheduled', async () => {
+    const files = readdirSync(PACKS).filter((f) => f.endsWith('.conf'));
+    expect(files.length).toBe(10);
+    for (const file of files) {
+      const out = ok(await home.run(['convert', '-f', join(PACKS, file)]));
+      const queries = yamlDocs(out).filter((d) => d.kind === 'query').length;
+      expect(ok(await home.run(['apply', '-f', '-'], { input: out }))).toBe(`[+] applied ${queries} queries\n[+] applied 1 packs\n`);
+      const pack = (await fleet.api.get(`/spec/packs/${file.replace(/\.conf$/, '')}`)).specs;
+      expect(pack.queries).toHaveLength(queries);
+    }
   });
 
   test('a file that is not a pack is a one-line error naming it', async () => {

@@ -197,7 +197,7 @@ describe('POST /spec/packs', () => {
           targets: { labels: [''] },
           queries: [
             { query: q.name, interval: 0 },
-            { query: q.name, name: q.name.toUpperCase(), interval: 60, shard: 101, platform: 'mac', version: 'x' },
+            { query: q.name, name: q.name.toUpperCase(), interval: 60, shard: 101, platform: 'mac;', version: 'x' },
             { query: '', name: 'n', interval: 60 },
           ],
         },
@@ -209,7 +209,7 @@ describe('POST /spec/packs', () => {
         { name: 'specs.1.queries.0.interval', reason: INTERVAL },
         { name: 'specs.1.queries.1.name', reason: `duplicate scheduled query name '${q.name.toUpperCase()}' in pack '${name}' (also queries.0)` },
         { name: 'specs.1.queries.1.shard', reason: 'must be an integer from 0 to 100' },
-        { name: 'specs.1.queries.1.platform', reason: /^must be empty or a comma-separated list of: / },
+        { name: 'specs.1.queries.1.platform', reason: /^must be empty or a comma-separated list of lowercase platform names/ },
         { name: 'specs.1.queries.1.version', reason: 'must be empty or an osquery version like 4.6.0' },
         { name: 'specs.1.queries.2.query', reason: 'query must not be empty' },
         { name: 'specs.2.name', reason: `duplicate pack name '${name.toUpperCase()}' (also specs.1)` },

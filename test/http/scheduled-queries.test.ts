@@ -8,7 +8,7 @@ useAdminApp((app) => ({ t, callers, c, ev } = app));
 
 const INTERVAL = 'must be an integer from 1 to 604800 (seconds)';
 const SHARD = 'must be an integer from 0 to 100';
-const PLATFORM = 'must be empty or a comma-separated list of: darwin, freebsd, linux, posix, windows, ubuntu, centos, any, all';
+const PLATFORM = 'must be empty or a comma-separated list of lowercase platform names (osquery knows darwin, freebsd, linux, posix, windows, ubuntu, centos, any, all)';
 const VERSION = 'must be empty or an osquery version like 4.6.0';
 const UNSET_OMITTED = ['description', 'platform', 'version'];
 
@@ -123,7 +123,7 @@ describe('POST /schedule', () => {
   test('shard 0–100, osquery platform names, versions like 4.6.0; all failures reported', async () => {
     const { pack, query } = await fixture();
     const body = { pack_id: pack.id, query_id: query.id, interval: 60 };
-    validation(await c.post('/schedule', { ...body, shard: 101, platform: 'macos', version: 'latest' }), [
+    validation(await c.post('/schedule', { ...body, shard: 101, platform: 'Mac OS', version: 'latest' }), [
       { name: 'shard', reason: SHARD },
       { name: 'platform', reason: PLATFORM },
       { name: 'version', reason: VERSION },
@@ -243,7 +243,7 @@ describe('PATCH /schedule/{id}', () => {
     const sq = await c.schedule(pack.id, query.id);
     ev.reset();
     validation(await c.patch(`/schedule/${sq.id}`, { interval: 0 }), [{ name: 'interval', reason: INTERVAL }]);
-    validation(await c.patch(`/schedule/${sq.id}`, { interval: 604_801, shard: 101, platform: 'os2', version: '4.x' }), [
+    validation(await c.patch(`/schedule/${sq.id}`, { interval: 604_801, shard: 101, platform: 'OS/2', version: '4.x' }), [
       { name: 'interval', reason: INTERVAL },
       { name: 'shard', reason: SHARD },
       { name: 'platform', reason: PLATFORM },

@@ -117,12 +117,12 @@ describe('schedule options', () => {
     for (const shard of [-1, 101, 2.5]) expect(check({ shard })).toEqual([{ name: 'shard', reason: SHARD_REASON }]);
   });
 
-  test('platform: empty or a comma-separated list of osquery platform names', () => {
-    for (const p of ['', 'darwin', 'linux,windows', 'darwin, linux', 'all', 'any', 'posix,freebsd', 'ubuntu,centos']) {
+  test('platform: empty or a comma-separated list of lowercase platform names', () => {
+    for (const p of ['', 'darwin', 'linux,windows', 'darwin, linux', 'all', 'any', 'posix,freebsd', 'ubuntu,centos', 'gentoo', 'darwin,gentoo']) {
       expect(validPlatform(p)).toBe(true);
     }
-    for (const p of ['macos', 'Linux', 'darwin,', ',', 'darwin;linux', 'win']) expect(validPlatform(p)).toBe(false);
-    expect(check({ platform: 'beos' })).toEqual([{ name: 'platform', reason: PLATFORM_REASON }]);
+    for (const p of ['Linux', 'darwin,', ',', 'darwin;linux', 'mac os', "linux'", '1linux']) expect(validPlatform(p)).toBe(false);
+    expect(check({ platform: 'be os' })).toEqual([{ name: 'platform', reason: PLATFORM_REASON }]);
     expect(check({ platform: null })).toEqual([]);
   });
 
@@ -134,7 +134,7 @@ describe('schedule options', () => {
 
   test('field names carry the caller’s prefix; all failures are reported', () => {
     const invalid = new InvalidArgumentError();
-    checkScheduleOptions(invalid, { interval: 0, shard: 200, platform: 'x', version: 'y' }, (f) => `q.${f}`);
+    checkScheduleOptions(invalid, { interval: 0, shard: 200, platform: 'X', version: 'y' }, (f) => `q.${f}`);
     expect(invalid.reasons.map((r) => r.name)).toEqual(['q.interval', 'q.shard', 'q.platform', 'q.version']);
   });
 });
@@ -169,7 +169,7 @@ describe('pack specs', () => {
           spec({
             name: 'P2',
             targets: { labels: ['', 'x'] },
-            queries: [q(), q({ query: '', name: 'Q1', interval: 0, shard: 101, platform: 'mac', version: 'v1' })],
+            queries: [q(), q({ query: '', name: 'Q1', interval: 0, shard: 101, platform: 'mac os', version: 'v1' })],
           }),
           spec({ name: 'p2' }),
         ]),
