@@ -2,6 +2,8 @@
 // server mounted under a URL prefix (--url-prefix).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PASSWORD } from '../support/test-app';
@@ -80,5 +82,37 @@ describe('fleetctl over HTTPS under a URL prefix', () => {
     } finally {
       other.remove();
     }
+  });
+});
+
+describe('fleetctl against something that is not a healthy Fleet server', () => {
+  let proxy: http.Server;
+  let home: FleetctlHome;
+  beforeAll(async () => {
+    // A reverse proxy whose upstream is down: HTML error pages, or Fleet's error body on a 500.
+    proxy = http.createServer((req, res) => {
+      if (req.url?.includes('/spec/packs')) {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ message: 'Internal Server Error', errors: [{ name: 'base', reason: 'database is down' }] }));
+        return;
+      }
+      res.writeHead(502, { 'Content-Type': 'text/html' });
+      res.end('<html><body>502 Bad Gateway</body></html>');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    home = new FleetctlHome();
+    home.writeContext({ address: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, token: 'some-token' });
+  });
+  afterAll(async () => {
+    home.remove();
+    await new Promise((r) => proxy.close(r));
+  });
+
+  it('reports a page that is not Fleet JSON as unknown, with the HTTP status', async () => {
+    expect(await home.run(['get', 'queries'])).toMatchObject({ code: 1, stdout: '', stderr: 'Error: unknown (HTTP 502)\n' });
+  });
+
+  it("reports a server error with Fleet's message and reason", async () => {
+    expect(await home.run(['get', 'packs'])).toMatchObject({ code: 1, stderr: 'Error: Internal Server Error: database is down\n' });
   });
 });

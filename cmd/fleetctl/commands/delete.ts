@@ -35,7 +35,7 @@ export function registerDelete(program: Command, io: Io): void {
             } else if (res.status >= 200 && res.status < 300) {
               rt.out(`[+] deleted ${kind} "${docName}"`);
             } else {
-              throw new CliError(`deleting ${kind} "${docName}": ${describeErrorBody(res.body)}`);
+              throw new CliError(`deleting ${kind} "${docName}": ${describeErrorBody(res.body, res.status)}`);
             }
           }
         }
