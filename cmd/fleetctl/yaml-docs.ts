@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parseDocument, stringify } from 'yaml';
 import { CliError } from './errors';
 import type { Io } from './runtime';
+import { isMapping, specProblem } from './spec-shapes';
 
 export const KINDS = ['query', 'label', 'pack', 'options', 'config', 'enroll_secret', 'host'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -176,10 +177,6 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
-function isMapping(v: unknown): v is Spec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** The document shape (`kind`, `spec`) and the spec's own shape for its kind. */
 function checkDocument(raw: RawDocument, file: string): SpecDoc {
   const fail = (problem: string) => new DocumentError(file, raw.index, raw.line, problem);
@@ -190,73 +187,9 @@ function checkDocument(raw: RawDocument, file: string): SpecDoc {
   const kind = kindText.toLowerCase();
   if (!(KINDS as readonly string[]).includes(kind)) throw fail(`unknown kind "${kindText}"`);
   if (!isMapping(spec)) throw fail(`the spec of a "${kind}" document must be a mapping`);
-  const problem = SPEC_CHECKS[kind as Kind](spec);
+  const problem = specProblem(kind as Kind, spec);
   if (problem) throw fail(problem);
   return { kind: kind as Kind, spec, index: raw.index, line: raw.line };
-}
-
-// Shape checks only, so a typo is reported with its position before anything is applied;
-// the server still enforces its own rules.
-const SPEC_CHECKS: Record<Kind, (spec: Spec) => string | undefined> = {
-  query: (s) => needName('query', s) ?? optionalString(s, 'query') ?? optionalString(s, 'description'),
-  label: (s) => needName('label', s) ?? optionalString(s, 'query') ?? optionalStrings(s, 'hosts', `label "${s.name}": hosts`),
-  pack: checkPack,
-  options: (s) =>
-    !isMapping(s.config)
-      ? 'options spec needs a config mapping (the osquery options and decorators)'
-      : s.overrides !== undefined && s.overrides !== null && !isMapping(s.overrides)
-        ? 'options overrides must be a mapping'
-        : undefined,
-  config: () => undefined,
-  enroll_secret: checkEnrollSecret,
-  host: () => undefined,
-};
-
-function needName(kind: string, s: Spec): string | undefined {
-  return typeof s.name === 'string' && s.name.trim() !== '' ? undefined : `${kind} spec needs a name`;
-}
-
-function optionalString(s: Spec, field: string): string | undefined {
-  const v = s[field];
-  return v === undefined || v === null || typeof v === 'string' ? undefined : `${field} must be a string`;
-}
-
-function optionalStrings(s: Spec, field: string, what: string): string | undefined {
-  const v = s[field];
-  if (v === undefined || v === null) return undefined;
-  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : `${what} must be a list of names`;
-}
-
-function checkPack(s: Spec): string | undefined {
-  const named = needName('pack', s);
-  if (named) return named;
-  const pack = `pack "${s.name}"`;
-  if (s.targets !== undefined && s.targets !== null) {
-    if (!isMapping(s.targets)) return `${pack}: targets must be a mapping with a labels list`;
-    const labels = optionalStrings(s.targets, 'labels', `${pack}: targets.labels`);
-    if (labels) return labels;
-  }
-  if (s.queries === undefined || s.queries === null) return undefined;
-  if (!Array.isArray(s.queries)) return `${pack}: queries must be a list`;
-  for (const [i, q] of s.queries.entries()) {
-    const at = `${pack}: queries[${i}]`;
-    if (!isMapping(q)) return `${at} must be a mapping`;
-    if (typeof q.query !== 'string' || q.query === '') return `${at} needs query: the name of a saved query`;
-    if (!Number.isInteger(q.interval) || (q.interval as number) < 0) return `${at}: interval must be a whole number of seconds`;
-  }
-  return undefined;
-}
-
-function checkEnrollSecret(s: Spec): string | undefined {
-  if (!Array.isArray(s.secrets)) return 'enroll_secret spec needs a secrets list';
-  for (const [i, secret] of s.secrets.entries()) {
-    if (!isMapping(secret)) return `secrets[${i}] must be a mapping with name, secret and active`;
-    if (typeof secret.name !== 'string' || secret.name === '') return `secrets[${i}] needs a name`;
-    if (typeof secret.secret !== 'string' || secret.secret === '') return `enroll secret "${secret.name}" needs a secret`;
-    // The server reads a missing `active` as false, which would silently stop enrolment.
-    if (typeof secret.active !== 'boolean') return `enroll secret "${secret.name}": active must be given (true or false)`;
-  }
-  return undefined;
 }
 
 /** A document as `get` prints it. */
