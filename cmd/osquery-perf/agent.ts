@@ -2,8 +2,8 @@
 // response says node_invalid), config now and every config interval, distributed
 // read/write every query interval (faster while `accelerate` is open), a schedule from
 // the config's packs feeding a buffered TLS logger. All loops share one event loop.
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { configHash, parsedConfig } from './config-cache';
 import { enrollHostDetails, factTables, type AgentRuntime } from './host-details';
 import type { CallResult, OsqueryHttpClient } from './http-client';
 import type { AgentIdentity } from './identity';
@@ -16,6 +16,7 @@ import { Rng, mixSeed } from './rng';
 import { reconcileSchedule, scheduledQueriesFromConfig, type ScheduledQueryState } from './schedule';
 import { distributedErrorStatus, initialResultsStatus, periodicStatus } from './status-messages';
 import type { Endpoint, StatsCollector } from './stats';
+import type { TimerHeap } from './timer-heap';
 import { TlsLogger } from './tls-logger';
 import type { Row } from './templates';
 
@@ -51,7 +52,10 @@ export class Agent {
   private everEnrolled = false;
   private stopped = false;
   private enrolling: Promise<boolean> | undefined;
-  private readonly sleepers = new Set<() => void>();
+  /** Wake functions of the loops asleep now (at most one per loop, so a short array). */
+  private readonly sleepers: Array<() => void> = [];
+  /** `{"node_key":…}`, the whole body of config and distributed/read, serialised once per key. */
+  private keyBody: { key: string; json: string } | undefined;
   private wakeSchedule: (() => void) | undefined;
   private readonly loops: Promise<void>[] = [];
   private readonly createdAt = Date.now();
@@ -61,6 +65,7 @@ export class Agent {
     private readonly opts: ResolvedOptions,
     private readonly client: OsqueryHttpClient,
     private readonly stats: StatsCollector,
+    private readonly timers: TimerHeap,
   ) {
     // Runtime randomness (jitter, churn, error picks) is separate from the identity stream.
     this.rng = new Rng(mixSeed(identity.seed ^ 0x5bd1e995, identity.index));
@@ -93,6 +98,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const wake of [...this.sleepers]) wake();
+    this.sleepers.length = 0;
     await Promise.allSettled(this.loops);
   }
 
@@ -116,17 +122,18 @@ export class Agent {
     return Math.max(1, Math.round(this.rng.jitter(ms, this.opts.jitter)));
   }
 
-  /** setTimeout as a promise that stop() (and `onWake`, if given) can cut short. */
+  /** A timer as a promise that stop() (and `onWake`, if given) can cut short. */
   private sleep(ms: number, onWake?: (wake: () => void) => void): Promise<void> {
     if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = () => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
+        this.timers.cancel(timer);
+        const i = this.sleepers.indexOf(wake);
+        if (i >= 0) this.sleepers.splice(i, 1);
         resolve();
       };
-      const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
+      const timer = this.timers.schedule(ms, wake);
+      this.sleepers.push(wake);
       onWake?.(wake);
     });
   }
@@ -176,11 +183,18 @@ export class Agent {
     return false;
   }
 
-  /** osquery's request helper: adds node_key last; node_invalid drops the key so the next call re-enrolls. */
-  private async call(endpoint: Exclude<Endpoint, 'enroll'>, body: Json): Promise<CallResult | undefined> {
+  /** osquery's request helper: adds node_key last; node_invalid drops the key so the next call re-enrolls.
+   *  A body of only the key (config, distributed/read) is the same string every time: built once per key. */
+  private async call(endpoint: Exclude<Endpoint, 'enroll'>, body?: Json): Promise<CallResult | undefined> {
     if (!(await this.ensureEnrolled()) || this.stopped) return undefined;
     const key = this.nodeKey!;
-    const res = await this.client.post(endpoint, { ...body, node_key: key }, this.userAgent);
+    let json: string;
+    if (body) json = JSON.stringify({ ...body, node_key: key });
+    else {
+      if (this.keyBody?.key !== key) this.keyBody = { key, json: JSON.stringify({ node_key: key }) };
+      json = this.keyBody.json;
+    }
+    const res = await this.client.postJson(endpoint, json, this.userAgent);
     if (res.nodeInvalid && this.nodeKey === key) this.nodeKey = undefined;
     return res;
   }
@@ -193,13 +207,17 @@ export class Agent {
   // ---- config -------------------------------------------------------------------------
 
   private async fetchConfig(): Promise<void> {
-    const res = await this.call('config', {});
-    if (res?.ok && res.body) this.applyConfig(res.body);
+    const res = await this.call('config');
+    if (!res?.ok || !res.body) return;
+    // Every agent of a fleet usually gets the same text: hash it once, not once per agent.
+    if (res.text !== undefined) {
+      const { config, hash } = parsedConfig(res.text, res.body);
+      this.applyConfig(config, hash);
+    } else this.applyConfig(res.body);
   }
 
   /** Re-applied only when its hash changes, like osquery. */
-  applyConfig(config: Json): void {
-    const hash = createHash('sha1').update(JSON.stringify(config)).digest('hex');
+  applyConfig(config: Json, hash = configHash(config)): void {
     if (hash === this.runtime.configHash) return;
     this.runtime.configHash = hash;
     this.config = config;
@@ -248,7 +266,7 @@ export class Agent {
 
   /** One distributed cycle: read, run what came back, write everything still unsent. */
   async checkIn(): Promise<void> {
-    const read = await this.call('distributed_read', {});
+    const read = await this.call('distributed_read');
     if (read?.ok && read.body) {
       const accelerate = secondsOption(read.body.accelerate);
       if (accelerate !== undefined) this.acceleratedUntil = Date.now() + accelerate * 1000;

@@ -12,6 +12,8 @@ export interface CliOptions {
   json: boolean;
   /** --write-log: JSON line per distributed/write attempt (undefined = off). */
   writeLog?: string;
+  /** --processes: simulator processes (1 = all agents in this process). */
+  processes: number;
 }
 
 const duration = (v: string) => {
@@ -58,7 +60,8 @@ export function buildCommand(): Command {
     .option('--live-query-rows <n>', 'rows returned per live query', integer, 2)
     .option('--live-query-error-rate <p>', 'fraction of live queries that fail (0..1)', fraction, 0)
     .addOption(durationOption('--status-log-interval <dur>', 'one status log line per interval per agent', '60s'))
-    .option('--max-sockets <n>', 'cap on pooled keep-alive sockets', integer, 256)
+    .option('--max-sockets <n>', 'cap on pooled keep-alive sockets (shared out among --processes)', integer, 256)
+    .option('--processes <n>', 'simulator processes, each running every n-th host (1 = this process only)', integer, 1)
     .addOption(durationOption('--request-timeout <dur>', 'per-request timeout', '16s'))
     .option('--json', 'print the final report as JSON', false)
     .option('--write-log <file>', 'write one JSON line per distributed/write attempt (host, queries, sent/answered times) to file');
@@ -86,6 +89,7 @@ interface RawFlags {
   requestTimeout: number;
   json: boolean;
   writeLog?: string;
+  processes: number;
 }
 
 /** Parses argv (as process.argv: node, script, …flags); throws CommanderError on bad flags. */
@@ -117,5 +121,6 @@ export function parseCli(argv: readonly string[], command: Command = buildComman
     reportIntervalMs: f.reportInterval,
     json: f.json,
     writeLog: f.writeLog,
+    processes: Math.max(1, f.processes),
   };
 }

@@ -15,6 +15,14 @@ export interface LatencySummary {
   max: number;
 }
 
+/** A histogram's contents in a form that crosses process boundaries (non-empty buckets only). */
+export interface RawHistogram {
+  buckets: Array<[index: number, count: number]>;
+  n: number;
+  sum: number;
+  max: number;
+}
+
 export class Histogram {
   private readonly counts = new Uint32Array(BUCKETS);
   private n = 0;
@@ -28,6 +36,20 @@ export class Histogram {
     this.n++;
     this.sum += ms;
     if (ms > this.maxMs) this.maxMs = ms;
+  }
+
+  toRaw(): RawHistogram {
+    const buckets: Array<[number, number]> = [];
+    for (let i = 0; i < BUCKETS; i++) if (this.counts[i]) buckets.push([i, this.counts[i]!]);
+    return { buckets, n: this.n, sum: this.sum, max: this.maxMs };
+  }
+
+  /** Adds another histogram's samples (e.g. from another simulator process): percentiles stay exact to the bucket. */
+  add(raw: RawHistogram): void {
+    for (const [i, c] of raw.buckets) this.counts[i]! += c;
+    this.n += raw.n;
+    this.sum += raw.sum;
+    if (raw.max > this.maxMs) this.maxMs = raw.max;
   }
 
   /** Upper bound of the bucket holding quantile q (capped at the observed max). */

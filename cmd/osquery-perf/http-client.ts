@@ -1,9 +1,11 @@
-// POSTs JSON to Fleet's osquery endpoints over one shared keep-alive agent with a capped
-// socket pool (thousands of simulated hosts must not open thousands of sockets), and
-// judges responses the way osquery does: by the body's `node_invalid` / `error` keys.
-import http from 'node:http';
-import https from 'node:https';
+// POSTs JSON to Fleet's osquery endpoints over one capped pool of keep-alive sockets
+// shared by all agents (thousands of simulated hosts must not open thousands of sockets),
+// and judges responses the way osquery does: by the body's `node_invalid` / `error` keys.
+// The bytes on the wire are those node:http would send (see http-wire.ts); the client is
+// our own because node:http's per-request machinery dominated the simulator's CPU.
 import { performance } from 'node:perf_hooks';
+import { ConnectionPool } from './connection-pool';
+import { hostHeader, postHeadTemplate, postRequest, type HeadTemplate } from './http-wire';
 import type { Endpoint, Outcome, StatsCollector } from './stats';
 
 export const ROUTES: Record<Endpoint, string> = {
@@ -29,79 +31,61 @@ export interface CallResult {
   status: number;
   /** Parsed JSON body (undefined on network errors or non-JSON bodies). */
   body?: Record<string, unknown>;
+  /** The body as received (only on responses that parsed as a JSON object). */
+  text?: string;
   error?: string;
 }
 
 export class OsqueryHttpClient {
-  private readonly base: URL;
-  private readonly agent: http.Agent;
-  /** Request options per endpoint, built once (URL parsing per request shows up in profiles). */
-  private readonly targets: Record<Endpoint, http.RequestOptions>;
-  private readonly transport: typeof http | typeof https;
+  private readonly pool: ConnectionPool;
+  private readonly paths: Record<Endpoint, string>;
+  private readonly host: string;
+  /** Request heads per endpoint and User-Agent, built once (a handful of distinct ones). */
+  private readonly heads = new Map<string, HeadTemplate>();
 
   constructor(private readonly opts: HttpClientOptions, private readonly stats: StatsCollector) {
-    this.base = new URL(opts.serverUrl);
-    const secure = this.base.protocol === 'https:';
-    this.transport = secure ? https : http;
-    const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets, maxFreeSockets: opts.maxSockets, scheduling: 'lifo' as const };
-    this.agent = secure ? new https.Agent({ ...agentOpts, rejectUnauthorized: !opts.insecure }) : new http.Agent(agentOpts);
-    const basePath = this.base.pathname.replace(/\/+$/, '');
-    this.targets = Object.fromEntries(
-      Object.entries(ROUTES).map(([e, path]) => [
-        e,
-        {
-          protocol: this.base.protocol,
-          hostname: this.base.hostname.replace(/^\[(.*)\]$/, '$1'),
-          port: this.base.port || (secure ? 443 : 80),
-          path: basePath + path,
-          method: 'POST',
-          agent: this.agent,
-          timeout: opts.timeoutMs,
-        },
-      ]),
-    ) as Record<Endpoint, http.RequestOptions>;
+    const base = new URL(opts.serverUrl);
+    const secure = base.protocol === 'https:';
+    const hostname = base.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(base.port || (secure ? 443 : 80));
+    this.host = hostHeader(hostname, port, secure);
+    this.pool = new ConnectionPool({ hostname, port, secure, insecure: opts.insecure, maxSockets: opts.maxSockets, timeoutMs: opts.timeoutMs });
+    const basePath = base.pathname.replace(/\/+$/, '');
+    this.paths = Object.fromEntries(Object.entries(ROUTES).map(([e, path]) => [e, basePath + path])) as Record<Endpoint, string>;
   }
 
   post(endpoint: Endpoint, body: unknown, userAgent: string): Promise<CallResult> {
-    const payload = JSON.stringify(body);
+    return this.postJson(endpoint, JSON.stringify(body), userAgent);
+  }
+
+  /** Like post() with the body already serialised (agents reuse unchanging bodies). */
+  postJson(endpoint: Endpoint, payload: string, userAgent: string): Promise<CallResult> {
     return new Promise<CallResult>((resolve) => {
       // Latency is measured from socket assignment so time spent queued for a pooled
       // socket (a client-side limit) does not pollute the server's numbers.
       let startedAt = performance.now();
-      let settled = false;
-      const finish = (result: CallResult) => {
-        if (settled) return;
-        settled = true;
-        const outcome: Outcome = result.nodeInvalid ? 'node_invalid' : result.ok ? 'ok' : 'error';
-        this.stats.recordRequest(endpoint, outcome, performance.now() - startedAt);
-        resolve(result);
-      };
-      const req = this.transport.request({
-        ...this.targets[endpoint],
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          'User-Agent': userAgent,
-          'Content-Length': Buffer.byteLength(payload),
+      this.pool.send(
+        postRequest(this.head(endpoint, userAgent), payload),
+        () => (startedAt = performance.now()),
+        (err, res) => {
+          const result: CallResult = err || !res ? { ok: false, nodeInvalid: false, status: 0, error: err?.message ?? 'no response' } : judge(res.status, res.body);
+          const outcome: Outcome = result.nodeInvalid ? 'node_invalid' : result.ok ? 'ok' : 'error';
+          this.stats.recordRequest(endpoint, outcome, performance.now() - startedAt);
+          resolve(result);
         },
-      });
-      req.once('socket', () => {
-        startedAt = performance.now();
-      });
-      req.once('timeout', () => req.destroy(new Error(`timeout after ${this.opts.timeoutMs} ms`)));
-      req.once('error', (err) => finish({ ok: false, nodeInvalid: false, status: 0, error: err.message }));
-      req.once('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.once('error', (err) => finish({ ok: false, nodeInvalid: false, status: res.statusCode ?? 0, error: err.message }));
-        res.once('end', () => finish(judge(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))));
-      });
-      req.end(payload);
+      );
     });
   }
 
+  private head(endpoint: Endpoint, userAgent: string): HeadTemplate {
+    const key = endpoint + '\n' + userAgent;
+    let t = this.heads.get(key);
+    if (!t) this.heads.set(key, (t = postHeadTemplate(this.paths[endpoint], userAgent, this.host)));
+    return t;
+  }
+
   close(): void {
-    this.agent.destroy();
+    this.pool.close();
   }
 }
 
@@ -120,7 +104,7 @@ export function judge(status: number, text: string): CallResult {
   const nodeInvalid = obj.node_invalid === true;
   const error = typeof obj.error === 'string' ? obj.error : obj.error !== undefined ? JSON.stringify(obj.error) : undefined;
   const ok = status >= 200 && status < 300 && !nodeInvalid && error === undefined;
-  const result: CallResult = { ok, nodeInvalid, status, body: obj };
+  const result: CallResult = { ok, nodeInvalid, status, body: obj, text };
   if (!ok) result.error = error ?? (nodeInvalid ? 'node_invalid' : `HTTP ${status}`);
   return result;
 }

@@ -62,6 +62,9 @@ export interface SimulationOptions {
   scheduledQueryRows: number;
   /** ± fraction applied to every periodic delay. */
   jitter: number;
+  /** Simulate only hosts i with i % count === index (one process of several; identities,
+   *  platforms and start times stay those of the whole fleet of hostCount hosts). */
+  shard: { index: number; count: number };
   /** Called after every distributed/write attempt (optional; benchmarks). */
   onDistributedWrite?: (event: DistributedWriteEvent) => void;
 }
@@ -92,6 +95,7 @@ export const DEFAULT_OPTIONS: Omit<SimulationOptions, 'enrollSecret' | 'seed'> =
   scheduleTimeScale: 1,
   scheduledQueryRows: 3,
   jitter: 0.1,
+  shard: { index: 0, count: 1 },
 };
 
 export type SimulationInput = Partial<SimulationOptions> & Pick<SimulationOptions, 'enrollSecret'>;
@@ -109,6 +113,8 @@ export function resolveOptions(input: SimulationInput): ResolvedOptions {
   for (const k of ['configIntervalMs', 'queryIntervalMs', 'logIntervalMs', 'statusLogIntervalMs', 'accelerateIntervalMs'] as const) {
     if (!(o[k] > 0)) throw new Error(`${k} must be > 0`);
   }
+  const { index, count } = o.shard;
+  if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(index) && index >= 0 && index < count)) throw new Error(`invalid shard ${index}/${count}`);
   new URL(o.serverUrl); // throws on a malformed URL
   const platformMix = typeof o.platforms === 'string' ? parsePlatformMix(o.platforms) : o.platforms;
   return { ...o, platformMix };

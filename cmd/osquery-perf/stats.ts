@@ -1,6 +1,7 @@
 // Counters for the whole simulation: per endpoint requests/errors/node_invalid/latency,
 // plus agent-level events. One collector is shared by all agents (single event loop).
-import { Histogram, type LatencySummary } from './histogram';
+import { Histogram, type LatencySummary, type RawHistogram } from './histogram';
+import type { ProcessStats } from './process-stats';
 
 export const ENDPOINTS = ['enroll', 'config', 'distributed_read', 'distributed_write', 'log'] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
@@ -38,6 +39,8 @@ export interface Stats {
   agents: { total: number; started: number; enrolled: number };
   endpoints: Record<Endpoint, EndpointStats>;
   events: EventCounters;
+  /** The simulator's own CPU, event-loop delay and memory over the same window. */
+  process?: ProcessStats;
 }
 
 interface EndpointState {
@@ -48,6 +51,12 @@ interface EndpointState {
 }
 
 export type Outcome = 'ok' | 'error' | 'node_invalid';
+
+/** One collector's window in a form that can be merged with others (see stats-merge.ts). */
+export interface RawStats {
+  endpoints: Record<Endpoint, { requests: number; errors: number; nodeInvalid: number; latency: RawHistogram }>;
+  events: EventCounters;
+}
 
 export class StatsCollector {
   private startedAt = Date.now();
@@ -78,6 +87,15 @@ export class StatsCollector {
     if (outcome !== 'ok') e.errors++;
     if (outcome === 'node_invalid') e.nodeInvalid++;
     e.latency.record(latencyMs);
+  }
+
+  raw(): RawStats {
+    const endpoints = {} as RawStats['endpoints'];
+    for (const name of ENDPOINTS) {
+      const e = this.endpoints[name];
+      endpoints[name] = { requests: e.requests, errors: e.errors, nodeInvalid: e.nodeInvalid, latency: e.latency.toRaw() };
+    }
+    return { endpoints, events: { ...this.events } };
   }
 
   snapshot(agents: Stats['agents']): Stats {
@@ -115,6 +133,12 @@ export function formatStats(s: Stats): string {
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
     `queries: detail=${ev.detailQueries} label=${ev.labelQueries} (match ${ev.labelMatches}) additional=${ev.additionalQueries} live=${ev.liveQueries} (err ${ev.liveQueryErrors}) other=${ev.otherQueries}`,
+    ...(s.process ? [processLine(s.process)] : []),
     `logs: result lines=${ev.resultLinesSent} status lines=${ev.statusLinesSent} dropped=${ev.logLinesDropped}  enrollments=${ev.enrollments} (re-enroll ${ev.reenrollments})  configs=${ev.configsApplied}`,
   ].join('\n');
+}
+
+function processLine(p: ProcessStats): string {
+  const d = p.eventLoopDelayMs;
+  return `simulator: ${p.processes} process(es) cpu=${p.cpuSeconds.toFixed(1)}s (${p.cores.toFixed(2)} cores)  event-loop delay p50/p99/max=${ms(d.p50)}/${ms(d.p99)}/${ms(d.max)} ms  rss=${p.rssMB} MB heap=${p.heapUsedMB} MB`;
 }

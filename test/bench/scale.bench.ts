@@ -9,27 +9,31 @@
  * (default "10000,25000"); the largest count that holds is reported. The baseline for
  * the server's cost is its own idle RSS before the agents arrive.
  */
-import { rssMB } from './process-probe';
+import { cpuBetween, cpuOf, pidsByName } from './proc-cpu';
+import { rssMB, sleep } from './process-probe';
 import { createDatabase, startFleet } from './fleet-server';
 import { agentErrorCount } from './server-metrics';
 import { recordResult } from './results';
-import { runSimulator } from './simulator';
+import { startSimulator, type RunningSimulator } from './simulator';
 
 const COUNTS = (process.env.FLEET_BENCH_HOSTS ?? '10000,25000').split(',').map(Number);
 const STEADY_S = Number(process.env.FLEET_BENCH_SECONDS ?? 120);
 const ENROLL_PER_S = 150;
 const SETTLE_S = 20;
+const SIM_PROCESSES = Number(process.env.FLEET_BENCH_SIM_PROCESSES ?? 1);
+const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 test('steady agent load at Fleet stock intervals', async () => {
   const rows = [];
   for (const hosts of COUNTS) {
     const db = await createDatabase();
     const fleet = await startFleet(db.url);
+    let sim: RunningSimulator | undefined;
     try {
       const idleRss = rssMB(fleet.child.pid!);
       const rampS = Math.ceil(hosts / ENROLL_PER_S);
       const warmupS = rampS + SETTLE_S;
-      const report = await runSimulator({
+      sim = startSimulator({
         'server-url': fleet.url,
         'enroll-secret': fleet.enrollSecret,
         'host-count': hosts,
@@ -41,7 +45,14 @@ test('steady agent load at Fleet stock intervals', async () => {
         duration: `${warmupS + STEADY_S}s`,
         seed: 42,
         'max-sockets': 512,
+        processes: SIM_PROCESSES,
       });
+      // Server and Postgres CPU over (about) the simulator's measurement window.
+      await Promise.race([sleep(warmupS * 1000), sim.report]); // a failed simulator fails the bench at once
+      const cpu0 = { server: cpuOf([fleet.child.pid!]), pg: cpuOf(pidsByName('postgres')), at: Date.now() };
+      const report = await sim.report;
+      const cpu1 = { server: cpuOf([fleet.child.pid!]), pg: cpuOf(pidsByName('postgres')), at: Date.now() };
+      const windowS = (cpu1.at - cpu0.at) / 1000;
       const eps = Object.entries(report.endpoints).filter(([, e]) => e.requests > 0);
       const p99 = Math.max(...eps.map(([, e]) => e.latencyMs.p99));
       const simErrors = eps.reduce((n, [, e]) => n + e.errors, 0);
@@ -56,6 +67,12 @@ test('steady agent load at Fleet stock intervals', async () => {
         worst_p99_ms: Math.round(p99 * 10) / 10,
         ...Object.fromEntries(eps.map(([name, e]) => [`${name}_p99`, Math.round(e.latencyMs.p99 * 10) / 10])),
         steady_errors: simErrors,
+        sim_processes: report.process?.processes ?? 1,
+        sim_cores: report.process ? round(report.process.cores, 2) : NaN,
+        sim_us_per_request: report.process ? Math.round((report.process.cpuSeconds / requests) * 1e6) : NaN,
+        sim_loop_delay_p99_ms: report.process?.eventLoopDelayMs.p99 ?? NaN,
+        server_cores: round(cpuBetween(cpu0.server, cpu1.server) / windowS, 2),
+        postgres_cores: round(cpuBetween(cpu0.pg, cpu1.pg) / windowS, 2),
         server_non2xx_whole_run: serverErrors,
         server_idle_rss_mb: Math.round(idleRss),
         server_rss_mb: Math.round(rssMB(fleet.child.pid!)),
@@ -64,6 +81,7 @@ test('steady agent load at Fleet stock intervals', async () => {
       console.table([row]);
       rows.push(row);
     } finally {
+      await sim?.stop().catch(() => undefined);
       await fleet.stop();
       await db.drop();
     }

@@ -8,6 +8,8 @@ export interface SimReport {
   elapsedSeconds: number;
   agents: { total: number; started: number; enrolled: number };
   endpoints: Record<string, { requests: number; errors: number; nodeInvalid: number; rate: number; latencyMs: { p50: number; p95: number; p99: number; max: number } }>;
+  /** The simulator's own cost over the same window (all its processes with --processes). */
+  process?: { processes: number; cpuSeconds: number; cores: number; eventLoopDelayMs: { p50: number; p99: number; max: number }; rssMB: number; heapUsedMB: number };
 }
 
 export interface RunningSimulator {

@@ -39,6 +39,8 @@ describe('main', () => {
     const cap = captureOutput();
     try {
       expect(await run(['node', 'osquery-perf', '--host-count', '3'])).toBe(2);
+      // The write log is one file written by one process.
+      expect(await run(['node', 'osquery-perf', '--enroll-secret', 's', '--processes', '2', '--write-log', join(tmpdir(), 'never-written.jsonl')])).toBe(2);
     } finally {
       cap.restore();
     }

@@ -86,14 +86,15 @@ describe('CLI flags', () => {
       '--enroll-secret', 's', '--server-url', 'http://x:1', '--host-count', '1000', '--seed', '5', '--start-period', '1m',
       '--config-interval', '500ms', '--query-interval', '3', '--log-interval', '2s', '--platforms', 'darwin:1',
       '--follow-server-options', '--insecure', '--duration', '30s', '--report-interval', '0', '--live-query-rows', '7',
-      '--live-query-error-rate', '0.25', '--json', '--max-sockets', '64',
+      '--live-query-error-rate', '0.25', '--json', '--max-sockets', '64', '--processes', '3',
     ));
     expect(o.simulation).toMatchObject({
       serverUrl: 'http://x:1', hostCount: 1000, seed: 5, startPeriodMs: 60_000, configIntervalMs: 500, queryIntervalMs: 3000,
       logIntervalMs: 2000, platforms: 'darwin:1', followServerOptions: true, insecure: true, durationMs: 30_000,
       liveQueryRows: 7, liveQueryErrorRate: 0.25, maxSockets: 64,
     });
-    expect(o).toMatchObject({ reportIntervalMs: 0, json: true });
+    expect(o).toMatchObject({ reportIntervalMs: 0, json: true, processes: 3 });
+    expect(parseCli(argv('--enroll-secret', 's')).processes).toBe(1);
   });
 
   it('rejects a missing secret and bad values', () => {
