@@ -4,14 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import SockJS from 'sockjs-client';
 import WebSocket from 'ws';
-import { startServer, type Server } from '../../cmd/fleet/serve';
+import type { Server } from '../../cmd/fleet/serve';
 import type { Simulation } from '../../cmd/osquery-perf/simulation';
 import { CAMPAIGN_COMPLETED } from '../../internal/fleet/campaigns';
 import { deleteKeys, describeIfRedis, testKeyPrefix, TEST_REDIS_URL } from '../support/redis';
 import { describeIfPostgres, queryDatabase } from '../support/services';
-import { silentLogger } from '../support/silent-logger';
 import { PASSWORD } from '../support/test-app';
-import { eventually, simulateAgents, startFleet, type RunningFleet, type Store } from './support';
+import { eventually, simulateAgents, startFleet, startSecondInstance, type RunningFleet, type Store } from './support';
 
 const HOUR = 3600;
 const SQL = 'select * from osquery_info;';
@@ -445,7 +444,7 @@ describeIfPostgres('live queries across two server instances (Postgres + Redis)'
         c.redis.url = TEST_REDIS_URL;
         c.redis.key_prefix = prefix;
       });
-      b = await startServer({ ...structuredClone(a.config), server: { ...a.config.server, address: '127.0.0.1:0' } }, silentLogger, { runJobs: false });
+      b = await startSecondInstance(a);
       sim = simulate(a.server.url, await enrollSecret(a), 6, 737373);
     }, 30_000);
 

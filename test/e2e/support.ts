@@ -205,3 +205,8 @@ export function simulateAgents(
     ...extra,
   });
 }
+
+/** Another `fleet serve` sharing `a`'s Postgres and Redis (a second instance), without background jobs. */
+export function startSecondInstance(a: RunningFleet): Promise<Server> {
+  return startServer({ ...structuredClone(a.config), server: { ...a.config.server, address: '127.0.0.1:0' } }, silentLogger, { runJobs: false });
+}

@@ -1,11 +1,10 @@
 // Pack targeting across two server instances sharing Postgres and Redis: a pack written on
 // one reaches agents checking in on the other, and a host's new label membership learned on
 // one instance changes the packs the other instance hands that host.
-import { startServer, type Server } from '../../cmd/fleet/serve';
+import type { Server } from '../../cmd/fleet/serve';
 import { deleteKeys, describeIfRedis, testKeyPrefix, TEST_REDIS_URL } from '../support/redis';
 import { describeIfPostgres } from '../support/services';
-import { silentLogger } from '../support/silent-logger';
-import { eventually, startFleet, type RunningFleet } from './support';
+import { eventually, startFleet, startSecondInstance, type RunningFleet } from './support';
 
 async function agentCall(baseUrl: string, path: string, body: unknown): Promise<any> {
   const res = await fetch(`${baseUrl}/api/v1/osquery/${path}`, { method: 'POST', body: JSON.stringify(body) });
@@ -25,7 +24,7 @@ describeIfPostgres('packs across two instances (Postgres + Redis)', () => {
         c.redis.url = TEST_REDIS_URL;
         c.redis.key_prefix = prefix;
       });
-      b = await startServer({ ...structuredClone(a.config), server: { ...a.config.server, address: '127.0.0.1:0' } }, silentLogger, { runJobs: false });
+      b = await startSecondInstance(a);
     }, 30_000);
 
     afterAll(async () => {
