@@ -5,24 +5,11 @@
 // Env: FLEET_PERF_HOSTS (default 100000), FLEET_PERF_STORE=postgres|embedded (default postgres),
 // FLEET_PERF_KEEP=1 keeps the Postgres database (for EXPLAIN ANALYZE; drop it yourself).
 import type { HostListOptions } from '../../internal/fleet';
-import { openPerfStore, PERF_KIND, printPerfResults } from './perf-store';
+import { median, openPerfStore, PERF_KIND, PERF_RUNS, printPerfResults, seedPerfHosts } from './perf-store';
 
 const HOSTS = Number(process.env.FLEET_PERF_HOSTS ?? 100_000);
-const RUNS = 7;
 
 jest.setTimeout(900_000);
-
-async function median(fn: () => Promise<unknown>, runs = RUNS): Promise<number> {
-  await fn(); // warm-up (plans, caches)
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
 
 test(`host queries at ${HOSTS} hosts (${PERF_KIND})`, async () => {
   const perf = await openPerfStore();
@@ -32,36 +19,8 @@ test(`host queries at ${HOSTS} hosts (${PERF_KIND})`, async () => {
     const ds = await perf.dataSource();
     const now = new Date();
     const seedStart = Date.now();
-    // 90% online (seen 0–9 s ago), 8% offline (minutes to days), 2% mia; 1% new.
-    await ds.query(
-      `INSERT INTO hosts (osquery_host_id, node_key_hash, enroll_secret_name, host_name, uuid, hardware_serial, primary_ip,
-         primary_mac, platform, osquery_version, os_version, physical_memory, uptime, distributed_interval, config_tls_refresh,
-         logger_tls_period, detail_update_time, label_update_time, created_at, last_enroll_time)
-       SELECT 'oid-' || g, md5('key' || g), 'default', 'host-' || g || '.example.com', upper(md5('uuid' || g)),
-         'SER' || lpad(g::text, 9, '0'), '10.' || (g / 65536) || '.' || ((g / 256) % 256) || '.' || (g % 256),
-         'aa:bb:cc:dd:ee:ff', (ARRAY['darwin','ubuntu','windows','centos'])[1 + g % 4], '5.10.2', 'Some OS 1.2.3',
-         17179869184, 86400 + g, 10, 10, 60,
-         $1::timestamptz - interval '10 minutes', $1::timestamptz - interval '10 minutes',
-         CASE WHEN g % 100 = 0 THEN $1::timestamptz - interval '1 hour' ELSE $1::timestamptz - (g % 365) * interval '1 day' - interval '2 days' END,
-         $1::timestamptz - interval '2 days'
-       FROM generate_series(1, $2::int) g`,
-      [now, HOSTS],
-    );
-    // Every host has its seen row (enrollHost's invariant); ids are 1..HOSTS here.
-    await ds.query(
-      `INSERT INTO host_seen_times (host_id, online_window_s, seen_time)
-       SELECT id, LEAST(distributed_interval, config_tls_refresh) + 30, CASE WHEN id % 100 < 90 THEN $1::timestamptz - (id % 10) * interval '1 second'
-                       WHEN id % 100 < 98 THEN $1::timestamptz - (id % 5000) * interval '1 minute'
-                       ELSE $1::timestamptz - interval '40 days' END
-       FROM hosts`,
-      [now],
-    );
-    // Every host in All Hosts and its platform's label; 20 user labels of ~1,000 members.
-    await ds.query(`INSERT INTO label_membership (host_id, label_id) SELECT id, 6 FROM hosts`);
-    await ds.query(
-      `INSERT INTO label_membership (host_id, label_id)
-       SELECT h.id, l.id FROM hosts h JOIN labels l ON l.label_type = 'builtin' AND l.platform <> '' AND l.platform = h.platform`,
-    );
+    // Hosts 90% online, 8% offline, 2% mia, 1% new; then 20 user labels of ~1% each.
+    await seedPerfHosts(ds, now, HOSTS);
     for (let i = 0; i < 20; i++) {
       const label = await store.newLabel({ name: `perf-${i}`, description: '', query: 'select 1;', platform: '', label_type: 'regular', label_membership_type: 'dynamic' });
       await ds.query(`INSERT INTO label_membership (host_id, label_id) SELECT id, $1 FROM hosts WHERE id % 100 = $2`, [label.id, i]);
@@ -123,5 +82,5 @@ test(`host queries at ${HOSTS} hosts (${PERF_KIND})`, async () => {
   } finally {
     await perf.close();
   }
-  printPerfResults(`${PERF_KIND}, ${HOSTS} hosts, median of ${RUNS} (ms):`, results);
+  printPerfResults(`${PERF_KIND}, ${HOSTS} hosts, median of ${PERF_RUNS} (ms):`, results);
 });

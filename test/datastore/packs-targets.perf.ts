@@ -5,26 +5,13 @@
 // Env: FLEET_PERF_HOSTS (default 100000), FLEET_PERF_LABELS (default 1000), FLEET_PERF_PACKS
 // (default 200), FLEET_PERF_STORE=postgres|embedded (default postgres), FLEET_PERF_KEEP=1
 // keeps the Postgres database (for EXPLAIN ANALYZE; drop it yourself).
-import { openPerfStore, PERF_KIND, printPerfResults } from './perf-store';
+import { median, openPerfStore, PERF_KIND, PERF_RUNS, printPerfResults, seedPerfHosts } from './perf-store';
 
 const HOSTS = Number(process.env.FLEET_PERF_HOSTS ?? 100_000);
 const LABELS = Number(process.env.FLEET_PERF_LABELS ?? 1000);
 const PACKS = Number(process.env.FLEET_PERF_PACKS ?? 200);
-const RUNS = 7;
 
 jest.setTimeout(900_000);
-
-async function median(fn: () => Promise<unknown>, runs = RUNS): Promise<number> {
-  await fn(); // warm-up (plans, caches)
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
 
 test(`pack and target queries at ${HOSTS} hosts, ${LABELS} labels, ${PACKS} packs (${PERF_KIND})`, async () => {
   const perf = await openPerfStore();
@@ -34,35 +21,8 @@ test(`pack and target queries at ${HOSTS} hosts, ${LABELS} labels, ${PACKS} pack
     const ds = await perf.dataSource();
     const now = new Date();
     const seedStart = Date.now();
-    // The hosts of hosts.perf.ts: 90% online, 8% offline, 2% mia; 1% new.
-    await ds.query(
-      `INSERT INTO hosts (osquery_host_id, node_key_hash, enroll_secret_name, host_name, uuid, hardware_serial, primary_ip,
-         primary_mac, platform, osquery_version, os_version, physical_memory, uptime, distributed_interval, config_tls_refresh,
-         logger_tls_period, detail_update_time, label_update_time, created_at, last_enroll_time)
-       SELECT 'oid-' || g, md5('key' || g), 'default', 'host-' || g || '.example.com', upper(md5('uuid' || g)),
-         'SER' || lpad(g::text, 9, '0'), '10.' || (g / 65536) || '.' || ((g / 256) % 256) || '.' || (g % 256),
-         'aa:bb:cc:' || lpad(to_hex((g / 65536) % 256), 2, '0') || ':' || lpad(to_hex((g / 256) % 256), 2, '0') || ':' || lpad(to_hex(g % 256), 2, '0'),
-         (ARRAY['darwin','ubuntu','windows','centos'])[1 + g % 4], '5.10.2', 'Some OS 1.2.3',
-         17179869184, 86400 + g, 10, 10, 60,
-         $1::timestamptz - interval '10 minutes', $1::timestamptz - interval '10 minutes',
-         CASE WHEN g % 100 = 0 THEN $1::timestamptz - interval '1 hour' ELSE $1::timestamptz - (g % 365) * interval '1 day' - interval '2 days' END,
-         $1::timestamptz - interval '2 days'
-       FROM generate_series(1, $2::int) g`,
-      [now, HOSTS],
-    );
-    await ds.query(
-      `INSERT INTO host_seen_times (host_id, online_window_s, seen_time)
-       SELECT id, LEAST(distributed_interval, config_tls_refresh) + 30, CASE WHEN id % 100 < 90 THEN $1::timestamptz - (id % 10) * interval '1 second'
-                       WHEN id % 100 < 98 THEN $1::timestamptz - (id % 5000) * interval '1 minute'
-                       ELSE $1::timestamptz - interval '40 days' END
-       FROM hosts`,
-      [now],
-    );
-    await ds.query(`INSERT INTO label_membership (host_id, label_id) SELECT id, 6 FROM hosts`);
-    await ds.query(
-      `INSERT INTO label_membership (host_id, label_id)
-       SELECT h.id, l.id FROM hosts h JOIN labels l ON l.label_type = 'builtin' AND l.platform <> '' AND l.platform = h.platform`,
-    );
+    // Hosts 90% online, 8% offline, 2% mia, 1% new (as in hosts.perf.ts).
+    await seedPerfHosts(ds, now, HOSTS);
     // LABELS user labels: the first 10 with 10% of the hosts each, the rest ~100 members each.
     await ds.query(
       `INSERT INTO labels (name, description, query, platform, label_type, label_membership_type)
@@ -139,5 +99,5 @@ test(`pack and target queries at ${HOSTS} hosts, ${LABELS} labels, ${PACKS} pack
   } finally {
     await perf.close();
   }
-  printPerfResults(`${PERF_KIND}, ${HOSTS} hosts, ${LABELS} labels, ${PACKS} packs, median of ${RUNS} (ms):`, results);
+  printPerfResults(`${PERF_KIND}, ${HOSTS} hosts, ${LABELS} labels, ${PACKS} packs, median of ${PERF_RUNS} (ms):`, results);
 });
