@@ -156,6 +156,14 @@ function expectOpening(client: StreamClient, totals: { count: number; online: nu
   expect(client.messages[1]).toEqual({ type: 'status', data: { expected_results: totals.online, actual_results: 0, status: 'pending' } });
 }
 
+/** The campaign row says completed (Postgres store), within 5 s of the stream closing. */
+async function expectCompletedInDatabase(fleet: RunningFleet, campaignId: number): Promise<void> {
+  await eventually(async () => {
+    const [row] = await queryDatabase(fleet.config.postgres.url, 'SELECT status FROM distributed_query_campaigns WHERE id = $1', [campaignId]);
+    expect(Number(row.status)).toBe(CAMPAIGN_COMPLETED);
+  }, 5000);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---- one server, in-memory store ----------------------------------------------------------
@@ -425,10 +433,7 @@ describeIfPostgres('live queries with an offline target (Postgres)', () => {
       client.close();
     }
     await client.closed;
-    await eventually(async () => {
-      const [row] = await queryDatabase(fleet.config.postgres.url, 'SELECT status FROM distributed_query_campaigns WHERE id = $1', [campaign.id]);
-      expect(Number(row.status)).toBe(CAMPAIGN_COMPLETED);
-    }, 5000);
+    await expectCompletedInDatabase(fleet, campaign.id);
   });
 });
 
@@ -471,10 +476,7 @@ describeIfPostgres('live queries across two server instances (Postgres + Redis)'
         client.close();
       }
       await client.closed;
-      await eventually(async () => {
-        const [row] = await queryDatabase(a.config.postgres.url, 'SELECT status FROM distributed_query_campaigns WHERE id = $1', [campaign.id]);
-        expect(Number(row.status)).toBe(CAMPAIGN_COMPLETED);
-      }, 5000);
+      await expectCompletedInDatabase(a, campaign.id);
       // Agents on A stop getting it: their live-query answers stay at one per host.
       const answered = sim.stats().events.liveQueries;
       expect(answered).toBeGreaterThanOrEqual(6);
