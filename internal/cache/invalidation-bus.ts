@@ -29,6 +29,11 @@ export type InvalidationEvent =
 
 export interface InvalidationBus {
   publish(event: InvalidationEvent): void;
+  /**
+   * Tells only the other instances (a no-op for one process): for a change this process's
+   * caches have already applied themselves, such as a host's label results.
+   */
+  publishToOthers(event: InvalidationEvent): void;
   /** Returns the unsubscribe function. */
   subscribe(listener: (event: InvalidationEvent) => void): () => void;
 }
@@ -39,6 +44,10 @@ export class LocalInvalidationBus implements InvalidationBus {
 
   publish(event: InvalidationEvent): void {
     for (const l of this.listeners) l(event);
+  }
+
+  publishToOthers(_event: InvalidationEvent): void {
+    // One process: there are no others.
   }
 
   subscribe(listener: (event: InvalidationEvent) => void): () => void {

@@ -58,6 +58,10 @@ export class RedisInvalidationBus implements InvalidationBus {
 
   publish(event: InvalidationEvent): void {
     this.local.publish(event);
+    this.publishToOthers(event);
+  }
+
+  publishToOthers(event: InvalidationEvent): void {
     if (this.closed) return;
     const message: WireMessage = { i: this.redis.instanceId, e: event };
     this.redis.command.publish(this.redis.keys.invalidation(), JSON.stringify(message)).catch((err: unknown) => {

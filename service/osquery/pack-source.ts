@@ -241,8 +241,6 @@ export class DatastorePackSource implements PackSource {
   private readonly index: CachedValue<PackIndex>;
   private readonly memberships: MembershipCache;
   private readonly unsubscribe: () => void;
-  /** The host whose host-labels-changed this instance is publishing (its own set is current). */
-  private publishingFor: number | undefined;
 
   constructor(
     @inject(TYPES.Datastore) private readonly ds: Datastore,
@@ -272,7 +270,7 @@ export class DatastorePackSource implements PackSource {
         this.memberships.forget(e.hostId);
         break;
       case 'host-labels-changed':
-        if (e.hostId !== this.publishingFor) this.memberships.forget(e.hostId);
+        this.memberships.forget(e.hostId);
         break;
       case 'resync':
         this.memberships.clear();
@@ -320,13 +318,7 @@ export class DatastorePackSource implements PackSource {
    */
   labelResultsWritten(hostId: number, results: ReadonlyArray<readonly [number, boolean]>): void {
     if (this.memberships.apply(hostId, results) === 'unchanged') return;
-    // Local listeners run synchronously inside publish: this marks our own event.
-    this.publishingFor = hostId;
-    try {
-      this.bus.publish({ kind: 'host-labels-changed', hostId });
-    } finally {
-      this.publishingFor = undefined;
-    }
+    this.bus.publishToOthers({ kind: 'host-labels-changed', hostId });
   }
 
   /** A host's memberships may have changed in ways we cannot replay (e.g. a failed write). */

@@ -23,6 +23,14 @@ describe('LocalInvalidationBus', () => {
     bus.publish({ kind: 'host-changed', hostId: 3 });
     expect(seen).toEqual(['a:labels-changed', 'b:labels-changed', 'b:host-changed']);
   });
+
+  it('has no other instances to tell: publishToOthers reaches no local listener', () => {
+    const bus = new LocalInvalidationBus();
+    const seen: string[] = [];
+    bus.subscribe((e) => seen.push(e.kind));
+    bus.publishToOthers({ kind: 'host-labels-changed', hostId: 1 });
+    expect(seen).toEqual([]);
+  });
 });
 
 describeIfRedis('RedisInvalidationBus across instances', () => {
@@ -78,10 +86,12 @@ describeIfRedis('RedisInvalidationBus across instances', () => {
     await eventually(() => expect(onB).toEqual(sent));
   });
 
-  it("carries a host's label-membership change to the other instance", async () => {
+  it("publishToOthers carries a host's label-membership change to the other instance only", async () => {
+    const onA = record(a.bus);
     const onB = record(b.bus);
-    a.bus.publish({ kind: 'host-labels-changed', hostId: 42 });
+    a.bus.publishToOthers({ kind: 'host-labels-changed', hostId: 42 });
     await eventually(() => expect(onB).toEqual([{ kind: 'host-labels-changed', hostId: 42 }]));
+    expect(onA).toEqual([]);
   });
 
   it('ignores malformed and unknown messages', async () => {

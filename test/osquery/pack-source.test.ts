@@ -1,6 +1,6 @@
 // DatastorePackSource on a fake store: what is cached, when it is dropped, and how loads
 // that overlap a change are handled. The end-to-end behaviour is in config-packs.test.ts.
-import { LocalInvalidationBus } from '../../internal/cache/invalidation-bus';
+import { LocalInvalidationBus, type InvalidationBus } from '../../internal/cache/invalidation-bus';
 import type { AgentHost, Datastore, Label, Pack, PackTargets, PackWithQueries, ScheduledQuery } from '../../internal/fleet';
 import { DatastorePackSource, PackIndex } from '../../service/osquery';
 import { packConfig, scheduledQueryConfig } from '../../service/osquery/pack-source';
@@ -73,6 +73,20 @@ function fakeStore() {
       };
     },
   };
+}
+
+/** Two instances' buses: publish reaches both, publishToOthers only the other one. */
+function linkedBuses(): [InvalidationBus, InvalidationBus] {
+  const locals = [new LocalInvalidationBus(), new LocalInvalidationBus()] as const;
+  const bus = (self: 0 | 1): InvalidationBus => ({
+    publish: (e) => {
+      locals[self].publish(e);
+      locals[1 - self]!.publish(e);
+    },
+    publishToOthers: (e) => locals[1 - self]!.publish(e),
+    subscribe: (l) => locals[self].subscribe(l),
+  });
+  return [bus(0), bus(1)];
 }
 
 function setup() {
@@ -190,13 +204,13 @@ describe('DatastorePackSource', () => {
   });
 
   it("tells other instances when a host's memberships changed, so they reload that host only", async () => {
-    // Two instances on one bus (what the Redis bus gives them), over the same store.
+    // Two instances whose buses are linked (what Redis gives them), over the same store.
     const store = fakeStore();
-    const bus = new LocalInvalidationBus();
-    const a = new DatastorePackSource(store.ds, bus, { maxHosts: 10 });
-    const b = new DatastorePackSource(store.ds, bus, { maxHosts: 10 });
+    const [busA, busB] = linkedBuses();
+    const a = new DatastorePackSource(store.ds, busA, { maxHosts: 10 });
+    const b = new DatastorePackSource(store.ds, busB, { maxHosts: 10 });
     const events: string[] = [];
-    bus.subscribe((e) => events.push(e.kind === 'host-labels-changed' ? `${e.kind} ${e.hostId}` : e.kind));
+    busB.subscribe((e) => events.push(e.kind === 'host-labels-changed' ? `${e.kind} ${e.hostId}` : e.kind));
     store.state.rows = [row(1, { label_ids: [20] })];
     store.state.members.set(1, []);
     store.state.members.set(2, []);
